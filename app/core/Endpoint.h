@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "SslMode.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace pgtls {
+
+// What to inspect: the libpq connection parameters that matter for TLS. A plain value.
+// Never holds a password.
+struct Endpoint
+{
+    QString host;          // the name libpq checks the certificate against (and sends as SNI)
+    QString hostaddr;      // where to connect instead of resolving host (optional)
+    int port = 5432;
+    QString dbname;
+    QString user;
+    SslMode sslmode = SslMode::VerifyFull;
+    QString sslrootcert;   // empty = libpq's default (~/.postgresql/root.crt)
+    QString sslcert;       // optional client certificate
+    QString sslkey;        // optional client key
+    QString passfile;      // optional ~/.pgpass replacement (a path, never a password)
+    int connectTimeoutSeconds = 10;
+
+    // Where each value came from, for display ("flag", "conninfo", "environment", "default").
+    QMap<QString, QString> sources;
+
+    bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')) || host.startsWith(QLatin1Char('@')); }
+    // libpq-style keyword/value pairs (without password), e.g. for PQconnectStartParams.
+    QList<QPair<QString, QString>> toKeywords() const;
+    // A conninfo string for display and copy ("host=... port=... sslmode=..."), quoted as libpq expects.
+    QString toConninfo() const;
+};
+
+// The inputs a front end gathers; resolved into an Endpoint the way psql does it:
+// flags first, then a conninfo string / URI (its values override the flags, as in psql, where the
+// positional argument is an expanded dbname), then PG* environment variables (and PGSERVICE), then defaults.
+struct EndpointInput
+{
+    QString host, hostaddr, port, dbname, user, sslmode, sslrootcert, connectTimeout;
+    QString conninfo;                     // "host=... " or "postgresql://..." or a plain database name
+    QMap<QString, QString> environment;   // PG* variables to honour (normally the process environment)
+    QString osUserName;                   // default user when nothing else gives one
+};
+
+struct EndpointResult
+{
+    Endpoint endpoint;
+    QString error;        // non-empty: a usage error naming the offending flag or value
+    QStringList warnings; // e.g. several hosts given: only the first is inspected
+    bool ok() const { return error.isEmpty(); }
+};
+
+class EndpointResolver
+{
+public:
+    static EndpointResult resolve(const EndpointInput &input);
+    // The current process's PG* environment variables.
+    static QMap<QString, QString> processEnvironment();
+    // The OS user name libpq would default to.
+    static QString currentOsUser();
+};
+
+} // namespace pgtls

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "SslMode.h"
+
+#include <QString>
+
+namespace pgtls {
+
+// libpq 15's sslrootcert semantics (initialize_SSL in fe-secure-openssl.c): which file is used,
+// whether it exists, and so whether the server certificate is verified at all.
+struct RootCertResolution
+{
+    QString path;            // the file libpq would load (explicit or ~/.postgresql/root.crt); empty when no home dir
+    bool isDefault = false;  // path came from the default, not from sslrootcert
+    bool exists = false;     // stat() succeeded (a directory counts: libpq then fails to read it)
+    bool verifies = false;   // libpq will verify the chain (file exists and sslmode tries TLS)
+    bool checksHostName = false; // verify-full
+    QString error;           // libpq's message when the connection cannot even start (verify-* without a file)
+};
+
+class RootCert
+{
+public:
+    // `homeDir` is the home directory libpq would use (getpwuid(geteuid())->pw_dir; libpq 15 ignores $HOME);
+    // pass an empty string to simulate "no home directory".
+    static RootCertResolution resolve(SslMode mode, const QString &sslrootcert, const QString &homeDir);
+    // The home directory libpq 15 uses: the password database entry of the effective user.
+    static QString libpqHomeDirectory();
+};
+
+} // namespace pgtls
