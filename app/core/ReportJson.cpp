@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+#include "ReportJson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace pgtls {
+
+namespace {
+
+QJsonValue stringOrNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+
+QJsonValue msOrNull(qint64 ms)
+{
+    return ms < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(ms);
+}
+
+QString isoUtc(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+} // namespace
+
+QJsonObject ReportJson::certificateToJson(const CertificateInfo &c)
+{
+    QJsonObject key{ { QStringLiteral("type"), c.keyType }, { QStringLiteral("bits"), c.keyBits } };
+    if (!c.keyCurve.isEmpty())
+        key.insert(QStringLiteral("curve"), c.keyCurve);
+    return QJsonObject{
+        { QStringLiteral("subject"), c.subject },
+        { QStringLiteral("issuer"), c.issuer },
+        { QStringLiteral("serial"), c.serial },
+        { QStringLiteral("not_before"), isoUtc(c.notBefore) },
+        { QStringLiteral("not_after"), isoUtc(c.notAfter) },
+        { QStringLiteral("sha256"), c.sha256 },
+        { QStringLiteral("key"), key },
+        { QStringLiteral("signature_algorithm"), c.signatureAlgorithm },
+        { QStringLiteral("san"), QJsonObject{ { QStringLiteral("dns"), QJsonArray::fromStringList(c.sanDns) },
+                                              { QStringLiteral("ip"), QJsonArray::fromStringList(c.sanIp) } } },
+        { QStringLiteral("is_ca"), c.isCa },
+        { QStringLiteral("self_signed"), c.selfSigned },
+    };
+}
+
+QJsonObject ReportJson::toJson(const InspectionReport &r)
+{
+    const Endpoint &e = r.endpoint;
+    const ProbeResult &p = r.probe;
+
+    QJsonArray chain;
+    for (const CertificateInfo &c : p.chain)
+        chain.append(certificateToJson(c));
+
+    QJsonArray issues;
+    for (const CertificateIssue &i : p.trust.issues) {
+        issues.append(QJsonObject{ { QStringLiteral("depth"), i.depth },
+                                   { QStringLiteral("code"), i.code },
+                                   { QStringLiteral("detail"), i.detail } });
+    }
+    QJsonObject trust{
+        { QStringLiteral("trusted"), p.trust.trusted },
+        { QStringLiteral("verified"), p.trust.attempted },
+        { QStringLiteral("ca_file"), stringOrNull(p.trust.caFile) },
+        { QStringLiteral("anchor_sha256"), stringOrNull(p.trust.anchorSha256) },
+        { QStringLiteral("anchor_subject"), stringOrNull(p.trust.anchorSubject) },
+        { QStringLiteral("error"), stringOrNull(p.trust.error) },
+        { QStringLiteral("issues"), issues },
+    };
+
+    QJsonValue hostMatch = QJsonValue::Null;
+    if (p.hostMatch) {
+        const HostMatch &h = *p.hostMatch;
+        QJsonArray candidates;
+        for (const HostNameCandidate &c : h.candidates) {
+            candidates.append(QJsonObject{ { QStringLiteral("kind"), hostNameKindName(c.kind) },
+                                           { QStringLiteral("value"), c.value },
+                                           { QStringLiteral("examined"), c.examined },
+                                           { QStringLiteral("matched"), c.matched },
+                                           { QStringLiteral("reason"), c.reason } });
+        }
+        hostMatch = QJsonObject{
+            { QStringLiteral("checked_name"), h.checkedName },
+            { QStringLiteral("matched"), h.matched },
+            { QStringLiteral("by"), h.by.isEmpty() ? QStringLiteral("none") : h.by },
+            { QStringLiteral("entry"), stringOrNull(h.entry) },
+            { QStringLiteral("error"), stringOrNull(h.error) },
+            { QStringLiteral("candidates"), candidates },
+        };
+    }
+
+    const QJsonObject probe{
+        { QStringLiteral("outcome"), ProbeResult::outcomeName(p.outcome) },
+        { QStringLiteral("tls_offered"), p.tlsOffered },
+        { QStringLiteral("ssl_response"), stringOrNull(p.sslResponse) },
+        { QStringLiteral("connected_address"), stringOrNull(p.connectedAddress) },
+        { QStringLiteral("sni"), stringOrNull(p.sni) },
+        { QStringLiteral("protocol"), stringOrNull(p.protocol) },
+        { QStringLiteral("cipher"), stringOrNull(p.cipher) },
+        { QStringLiteral("group"), stringOrNull(p.group) },
+        { QStringLiteral("chain"), chain },
+        { QStringLiteral("trust"), trust },
+        { QStringLiteral("host_match"), hostMatch },
+        { QStringLiteral("error"), stringOrNull(p.error) },
+        { QStringLiteral("error_code"), stringOrNull(p.errorCode) },
+    };
+
+    QJsonArray problems;
+    for (const Problem &pr : r.problems) {
+        problems.append(QJsonObject{ { QStringLiteral("code"), pr.code },
+                                     { QStringLiteral("severity"), Problem::severityName(pr.severity) },
+                                     { QStringLiteral("detail"), pr.detail },
+                                     { QStringLiteral("explanation"), pr.explanation },
+                                     { QStringLiteral("fix"), pr.fix } });
+    }
+
+    const QJsonObject endpoint{
+        { QStringLiteral("host"), stringOrNull(e.host) },
+        { QStringLiteral("hostaddr"), stringOrNull(e.hostaddr) },
+        { QStringLiteral("port"), e.port },
+        { QStringLiteral("dbname"), stringOrNull(e.dbname) },
+        { QStringLiteral("user"), stringOrNull(e.user) },
+        { QStringLiteral("sslrootcert"), stringOrNull(r.rootCert.path) },
+    };
+    const QJsonObject rootCert{
+        { QStringLiteral("path"), stringOrNull(r.rootCert.path) },
+        { QStringLiteral("is_default"), r.rootCert.isDefault },
+        { QStringLiteral("exists"), r.rootCert.exists },
+        { QStringLiteral("verifies"), r.rootCert.verifies },
+        { QStringLiteral("checks_host_name"), r.rootCert.checksHostName },
+    };
+    const QJsonObject timings{
+        { QStringLiteral("resolve"), msOrNull(p.timings.resolve) },
+        { QStringLiteral("tcp"), msOrNull(p.timings.tcp) },
+        { QStringLiteral("ssl_request"), msOrNull(p.timings.sslRequest) },
+        { QStringLiteral("tls"), msOrNull(p.timings.tls) },
+        { QStringLiteral("session"), QJsonValue::Null },
+        { QStringLiteral("total"), msOrNull(r.totalMs) },
+    };
+    QJsonObject root{
+        { QStringLiteral("endpoint"), endpoint },
+        { QStringLiteral("sslmode"), sslModeName(e.sslmode) },
+        { QStringLiteral("root_cert"), rootCert },
+        { QStringLiteral("checked_at"), isoUtc(r.now) },
+        { QStringLiteral("probe"), probe },
+        { QStringLiteral("timings_ms"), timings },
+        { QStringLiteral("verdict"), QJsonObject{ { QStringLiteral("ok"), r.ok },
+                                                  { QStringLiteral("summary"), r.summary },
+                                                  { QStringLiteral("problems"), problems } } },
+    };
+    if (r.probeOnly) {
+        root.insert(QStringLiteral("session"), QJsonObject{ { QStringLiteral("attempted"), false } });
+        root.insert(QStringLiteral("plaintext"), QJsonObject{ { QStringLiteral("tested"), false } });
+    }
+    return root;
+}
+
+QByteArray ReportJson::toBytes(const InspectionReport &report)
+{
+    return QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented);
+}
+
+} // namespace pgtls

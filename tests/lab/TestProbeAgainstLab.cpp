@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+// Integration: the inspection (probe-only) against the real lab, one scenario at a time,
+// asserting the report's fields.
+#include "CertificateInfo.h"
+#include "Inspector.h"
+#include "Lab.h"
+#include "ReportJson.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace pgtls;
+using namespace pgtls::lab;
+
+class TestProbeAgainstLab : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void correctEndpointIsEncryptedAndVerified();
+    void aliasFailsTheHostNameCheckWithTheAliasExplanation();
+    void aliasPassesUnderVerifyCaWithAWarning();
+    void unknownCaIsNotTrusted();
+    void unknownCaUnderRequireIsEncryptedButNotAuthenticated();
+    void expiredCertificateIsRefused();
+    void plaintextAcceptedStillOffersTls();
+    void sslOffMeansTlsRefused();
+    void defaultRootCertIsUsedWhenNoneGiven();
+
+private:
+    InspectionReport inspect(Scenario scenario, SslMode mode, const QString &homeDir = QString(),
+                             bool keepRootCert = true);
+    void switchTo(Scenario scenario);
+
+    Lab *m_lab = nullptr;
+    QTemporaryDir m_emptyHome;
+    QString m_rootSha256;
+};
+
+void TestProbeAgainstLab::initTestCase()
+{
+    m_lab = new Lab(this);
+    QSignalSpy started(m_lab, &Lab::started);
+    QSignalSpy failed(m_lab, &Lab::failed);
+    m_lab->start(Scenario::Correct);
+    QVERIFY(started.wait(20000) || !failed.isEmpty());
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    qInfo("lab started in %lld ms on port %u", m_lab->startMilliseconds(), m_lab->port());
+    QFile ca(m_lab->caBundlePath());
+    QVERIFY(ca.open(QIODevice::ReadOnly));
+    const QList<CertificateInfo> roots = CertificateInfo::fromPemAll(ca.readAll());
+    QCOMPARE(roots.size(), 1);
+    m_rootSha256 = roots.first().sha256;
+}
+
+void TestProbeAgainstLab::cleanupTestCase()
+{
+    const QString dir = m_lab->directory();
+    delete m_lab;
+    QVERIFY(!QFileInfo::exists(dir));
+}
+
+void TestProbeAgainstLab::switchTo(Scenario scenario)
+{
+    if (m_lab->scenario() == scenario)
+        return;
+    QSignalSpy changed(m_lab, &Lab::scenarioChanged);
+    QSignalSpy failed(m_lab, &Lab::failed);
+    m_lab->setScenario(scenario);
+    QVERIFY(changed.wait(15000) || !failed.isEmpty());
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+}
+
+InspectionReport TestProbeAgainstLab::inspect(Scenario scenario, SslMode mode, const QString &homeDir,
+                                             bool keepRootCert)
+{
+    switchTo(scenario);
+    Endpoint ep = m_lab->endpoint();
+    ep.sslmode = mode;
+    if (!keepRootCert)
+        ep.sslrootcert.clear();
+    Inspector inspector;
+    QSignalSpy finished(&inspector, &Inspector::finished);
+    InspectionOptions options;
+    options.timeoutMs = 10000;
+    options.homeDirectory = homeDir.isEmpty() ? m_emptyHome.path() : homeDir;
+    inspector.start(ep, options);
+    if (!finished.wait(15000))
+        qWarning("inspection did not finish");
+    return inspector.report();
+}
+
+static bool hasProblem(const InspectionReport &r, const QString &code, Problem::Severity severity)
+{
+    return std::any_of(r.problems.cbegin(), r.problems.cend(), [&](const Problem &p) {
+        return p.code == code && p.severity == severity;
+    });
+}
+
+void TestProbeAgainstLab::correctEndpointIsEncryptedAndVerified()
+{
+    const InspectionReport r = inspect(Scenario::Correct, SslMode::VerifyFull);
+    const ProbeResult &p = r.probe;
+    QCOMPARE(p.outcome, ProbeResult::Outcome::TlsEstablished);
+    QVERIFY(p.tlsOffered);
+    QCOMPARE(p.connectedAddress, QStringLiteral("127.0.0.1:%1").arg(m_lab->port()));
+    QCOMPARE(p.sni, Lab::endpointHostName());
+    QCOMPARE(p.protocol, QStringLiteral("TLSv1.3"));
+    QVERIFY(!p.cipher.isEmpty());
+    QVERIFY(!p.group.isEmpty());
+    // The server sends leaf + intermediate, as RDS does; the root comes from the bundle.
+    QCOMPARE(p.chain.size(), 2);
+    QCOMPARE(p.chain.at(0).sanDns, QStringList{ Lab::endpointHostName() });
+    QVERIFY(!p.chain.at(0).isCa);
+    QVERIFY(p.chain.at(1).isCa);
+    QVERIFY(p.chain.at(1).subject.contains(QLatin1String("Lab")));
+    QCOMPARE(p.chain.at(0).issuer, p.chain.at(1).subject);
+    QVERIFY(p.trust.attempted);
+    QVERIFY2(p.trust.trusted, qPrintable(p.trust.error));
+    QCOMPARE(p.trust.anchorSha256, m_rootSha256);
+    QVERIFY(p.hostMatch.has_value());
+    QVERIFY(p.hostMatch->matched);
+    QCOMPARE(p.hostMatch->by, QStringLiteral("san-dns"));
+    QCOMPARE(p.hostMatch->entry, Lab::endpointHostName());
+    QVERIFY(r.ok);
+    QCOMPARE(r.problems.size(), 0);
+    QVERIFY(r.summary.startsWith(QLatin1String("Encrypted and verified")));
+    QVERIFY(p.timings.tcp >= 0 && p.timings.tls >= p.timings.tcp);
+
+    const QJsonObject json = ReportJson::toJson(r);
+    QCOMPARE(json.value(QStringLiteral("sslmode")).toString(), QStringLiteral("verify-full"));
+    const QJsonObject probe = json.value(QStringLiteral("probe")).toObject();
+    QCOMPARE(probe.value(QStringLiteral("tls_offered")).toBool(), true);
+    QCOMPARE(probe.value(QStringLiteral("chain")).toArray().size(), 2);
+    QCOMPARE(probe.value(QStringLiteral("trust")).toObject().value(QStringLiteral("anchor_sha256")).toString(), m_rootSha256);
+    QCOMPARE(probe.value(QStringLiteral("host_match")).toObject().value(QStringLiteral("by")).toString(),
+             QStringLiteral("san-dns"));
+    QCOMPARE(json.value(QStringLiteral("verdict")).toObject().value(QStringLiteral("ok")).toBool(), true);
+}
+
+void TestProbeAgainstLab::aliasFailsTheHostNameCheckWithTheAliasExplanation()
+{
+    const InspectionReport r = inspect(Scenario::Alias, SslMode::VerifyFull);
+    QCOMPARE(r.endpoint.host, Lab::aliasHostName());
+    QCOMPARE(r.probe.sni, Lab::aliasHostName());
+    QVERIFY(r.probe.trust.trusted);
+    QVERIFY(r.probe.hostMatch.has_value());
+    QVERIFY(!r.probe.hostMatch->matched);
+    QCOMPARE(r.probe.hostMatch->checkedName, Lab::aliasHostName());
+    QCOMPARE(r.probe.hostMatch->error,
+             QStringLiteral("server certificate for \"%1\" does not match host name \"%2\"")
+                 .arg(Lab::endpointHostName(), Lab::aliasHostName()));
+    QVERIFY(!r.ok);
+    QVERIFY(hasProblem(r, QStringLiteral("host-mismatch-alias"), Problem::Severity::Error));
+    QCOMPARE(r.summary, QStringLiteral("Failed: host name does not match the certificate"));
+    QVERIFY(r.problems.first().fix.contains(Lab::endpointHostName()));
+}
+
+void TestProbeAgainstLab::aliasPassesUnderVerifyCaWithAWarning()
+{
+    const InspectionReport r = inspect(Scenario::Alias, SslMode::VerifyCa);
+    QVERIFY(r.ok);
+    QVERIFY(r.probe.trust.trusted);
+    QVERIFY(hasProblem(r, QStringLiteral("host-not-checked"), Problem::Severity::Warning));
+}
+
+void TestProbeAgainstLab::unknownCaIsNotTrusted()
+{
+    const InspectionReport r = inspect(Scenario::UnknownCa, SslMode::VerifyFull);
+    QCOMPARE(r.probe.outcome, ProbeResult::Outcome::TlsEstablished);
+    QCOMPARE(r.probe.chain.size(), 2);
+    QVERIFY(r.probe.chain.at(1).subject.contains(QLatin1String("Rogue")));
+    QVERIFY(r.probe.trust.attempted);
+    QVERIFY(!r.probe.trust.trusted);
+    QVERIFY(r.probe.trust.anchorSha256.isEmpty());
+    QVERIFY2(r.probe.trust.error.contains(QLatin1String("unable to get local issuer certificate")),
+             qPrintable(r.probe.trust.error));
+    QVERIFY(!r.ok);
+    QVERIFY(hasProblem(r, QStringLiteral("unknown-ca"), Problem::Severity::Error));
+}
+
+void TestProbeAgainstLab::unknownCaUnderRequireIsEncryptedButNotAuthenticated()
+{
+    // No sslrootcert and no ~/.postgresql/root.crt: libpq's require does not verify anything.
+    const InspectionReport r = inspect(Scenario::UnknownCa, SslMode::Require, QString(), false);
+    QVERIFY(!r.rootCert.verifies);
+    QVERIFY(!r.probe.trust.attempted);
+    QVERIFY(r.ok);
+    QVERIFY(hasProblem(r, QStringLiteral("server-not-authenticated"), Problem::Severity::Warning));
+    QVERIFY(r.summary.contains(QLatin1String("man in the middle")));
+}
+
+void TestProbeAgainstLab::expiredCertificateIsRefused()
+{
+    const InspectionReport r = inspect(Scenario::Expired, SslMode::VerifyFull);
+    QVERIFY(r.probe.chain.first().isExpiredAt(r.now));
+    QVERIFY(!r.probe.trust.trusted);
+    QVERIFY(hasProblem(r, QStringLiteral("cert-expired"), Problem::Severity::Error));
+    const bool leafExpiredIssue = std::any_of(r.probe.trust.issues.cbegin(), r.probe.trust.issues.cend(),
+                                              [](const CertificateIssue &i) { return i.depth == 0 && i.code == QLatin1String("expired"); });
+    QVERIFY(leafExpiredIssue);
+    QVERIFY(!r.ok);
+}
+
+void TestProbeAgainstLab::plaintextAcceptedStillOffersTls()
+{
+    const InspectionReport r = inspect(Scenario::PlaintextAccepted, SslMode::VerifyFull);
+    QVERIFY(r.probe.tlsOffered);
+    QVERIFY(r.ok);
+}
+
+void TestProbeAgainstLab::sslOffMeansTlsRefused()
+{
+    const InspectionReport r = inspect(Scenario::SslOff, SslMode::VerifyFull);
+    QCOMPARE(r.probe.outcome, ProbeResult::Outcome::TlsRefused);
+    QCOMPARE(r.probe.sslResponse, QStringLiteral("N"));
+    QVERIFY(!r.probe.tlsOffered);
+    QVERIFY(r.probe.chain.isEmpty());
+    QVERIFY(!r.ok);
+    QVERIFY(hasProblem(r, QStringLiteral("ssl-not-supported"), Problem::Severity::Error));
+    QVERIFY(r.summary.startsWith(QLatin1String("Not encrypted")));
+}
+
+void TestProbeAgainstLab::defaultRootCertIsUsedWhenNoneGiven()
+{
+    // libpq's default ~/.postgresql/root.crt, in a home directory of our own.
+    QTemporaryDir home;
+    QVERIFY(QDir(home.path()).mkpath(QStringLiteral(".postgresql")));
+    QVERIFY(QFile::copy(m_lab->caBundlePath(), home.filePath(QStringLiteral(".postgresql/root.crt"))));
+    const InspectionReport r = inspect(Scenario::Correct, SslMode::VerifyFull, home.path(), false);
+    QVERIFY(r.rootCert.isDefault);
+    QCOMPARE(r.rootCert.path, home.filePath(QStringLiteral(".postgresql/root.crt")));
+    QVERIFY(r.probe.trust.trusted);
+    QVERIFY(r.ok);
+
+    // And verify-full without any root file fails the way libpq does.
+    const InspectionReport none = inspect(Scenario::Correct, SslMode::VerifyFull, QString(), false);
+    QVERIFY(!none.ok);
+    QVERIFY(hasProblem(none, QStringLiteral("root-cert-missing"), Problem::Severity::Error));
+    QVERIFY(none.problems.first().detail.startsWith(QLatin1String("root certificate file \"")));
+}
+
+QTEST_GUILESS_MAIN(TestProbeAgainstLab)
+#include "TestProbeAgainstLab.moc"
