@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: MIT
+#include "PgSession.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QHostInfo>
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <libpq-fe.h>
+
+#include <array>
+#include <vector>
+
+namespace pgtls {
+
+namespace {
+
+// Never a file: stat() fails with ENOTDIR, so libpq silently finds no password in it. (libpq 15
+// prints "WARNING: password file "/dev/null" is not a plain file" on stderr for /dev/null itself.)
+constexpr const char *kNoPassfile = "/dev/null/pgtls-no-passfile";
+
+// How many resolved addresses are handed to libpq (it tries them in order, as it would its own
+// getaddrinfo() results).
+constexpr int kMaxAddresses = 8;
+
+// One row: the server's own view of this connection.
+constexpr const char *kServerViewQuery
+    = "SELECT current_setting('ssl'), current_setting('server_version'),"
+      " current_setting('rds.force_ssl', true), pg_backend_pid(),"
+      " s.ssl, s.version, s.cipher, s.bits,"
+      " host(inet_server_addr()), inet_server_port(),"
+      " (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+      "  WHERE e.extname = 'sslinfo')"
+      " FROM (SELECT 1) AS one LEFT JOIN pg_stat_ssl s ON s.pid = pg_backend_pid()";
+
+QString trimmedMessage(const char *message)
+{
+    return QString::fromUtf8(message ? message : "").trimmed();
+}
+
+void wipe(QByteArray &bytes)
+{
+    bytes.fill('\0');
+    bytes.clear();
+}
+
+// A value inside a conninfo string, quoted as libpq's conninfo_parse() reads it.
+QString quoteConninfoValue(const QString &value)
+{
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    quoted.replace(QLatin1Char('\''), QLatin1String("\\'"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+void wipe(QString &text)
+{
+    text.fill(QChar(0));
+    text.clear();
+}
+
+} // namespace
+
+class PgSession::Private
+{
+public:
+    enum class Phase { Idle, Resolving, Connecting, Querying, Finishing };
+    enum class Query { ServerView, Sslinfo };
+
+    explicit Private(PgSession *owner)
+        : q(owner)
+    {
+        deadline.setSingleShot(true);
+        // A coarse timer may fire up to 5% early; the timeout is a promise to the user.
+        deadline.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&deadline, &QTimer::timeout, q, [this] { onDeadline(); });
+    }
+
+    ~Private() { release(); }
+
+    void start();
+    void onResolved(const QHostInfo &info);
+    void startConnecting(const QStringList &addresses);
+    void connectPoll();
+    void handlePollResult(PostgresPollingStatusType status);
+    void onConnected();
+    void sendQuery(Query query, const QByteArray &sql);
+    void flush();
+    void onQueryReadable();
+    bool handleQueryResult(PGresult *res);
+    void onDeadline();
+    void fail(const QString &code, const QString &message);
+    void finish();
+    void release();
+    void watch(QSocketNotifier::Type type);
+    QString phaseDescription() const;
+
+    PgSession *q;
+    Phase phase = Phase::Idle;
+    Endpoint endpoint;
+    QString password;
+    Options options;
+    SessionResult result;
+
+    PGconn *conn = nullptr;
+    QElapsedTimer clock;
+    QTimer deadline;
+    int lookupId = -1;
+    quint64 generation = 0;
+
+    // Connecting: one notifier for the direction libpq asked, on the socket it gave.
+    QSocketNotifier *pollNotifier = nullptr;
+    int pollSocket = -1;
+    QSocketNotifier::Type pollType = QSocketNotifier::Read;
+
+    // Querying: always readable, writable only while PQflush() has data left.
+    QSocketNotifier *readNotifier = nullptr;
+    QSocketNotifier *writeNotifier = nullptr;
+    Query currentQuery = Query::ServerView;
+    QString sslinfoSchema;
+};
+
+void PgSession::Private::start()
+{
+    ++generation;
+    phase = Phase::Resolving;
+    clock.start();
+    if (options.timeoutMs > 0)
+        deadline.start(options.timeoutMs);
+
+    // libpq must not resolve names itself (getaddrinfo() blocks): resolve with QHostInfo unless
+    // hostaddr is given, the host is an IP literal, a Unix socket directory, or empty (libpq's
+    // default socket).
+    const QString host = endpoint.host;
+    const bool needsLookup = endpoint.hostaddr.isEmpty() && !host.isEmpty()
+        && !endpoint.isUnixSocket() && QHostAddress(host).isNull();
+    if (!needsLookup) {
+        // Through the event loop: start() reports nothing synchronously, not even a failure.
+        QMetaObject::invokeMethod(
+            q,
+            [this, gen = generation] {
+                if (gen == generation && phase == Phase::Resolving)
+                    startConnecting({});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    lookupId = QHostInfo::lookupHost(host, q, [this, gen = generation](const QHostInfo &info) {
+        if (gen != generation || phase != Phase::Resolving)
+            return;
+        lookupId = -1;
+        onResolved(info);
+    });
+}
+
+void PgSession::Private::onResolved(const QHostInfo &info)
+{
+    if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+        // Worded like libpq's own message, so it reads the same as psql's.
+        const QString reason
+            = info.error() == QHostInfo::NoError ? PgSession::tr("no address") : info.errorString();
+        result.connectMs = clock.elapsed();
+        fail(QStringLiteral("dns-failure"),
+            PgSession::tr("could not translate host name \"%1\" to address: %2")
+                .arg(endpoint.host, reason));
+        return;
+    }
+    // QHostInfo returns getaddrinfo()'s order, which is the order libpq would try. All of them are
+    // passed (as many host entries with the same name), so libpq falls back to the next address
+    // exactly as it does with its own lookup (e.g. localhost = ::1 then 127.0.0.1).
+    QStringList addresses;
+    const auto all = info.addresses();
+    for (const QHostAddress &address : all) {
+        // toString() keeps an IPv6 scope ("fe80::1%eth0"), which libpq's numeric parsing accepts.
+        const QString text = address.toString();
+        if (!addresses.contains(text))
+            addresses.append(text);
+        if (addresses.size() == kMaxAddresses)
+            break;
+    }
+    emit q->stepFinished(QStringLiteral("resolve"));
+    if (phase == Phase::Resolving) // a slot connected to stepFinished may have cancelled
+        startConnecting(addresses);
+}
+
+void PgSession::Private::startConnecting(const QStringList &addresses)
+{
+    phase = Phase::Connecting;
+
+    std::vector<QByteArray> keys;
+    std::vector<QByteArray> values;
+    auto add = [&](const char *key, const QString &value) {
+        keys.emplace_back(key);
+        values.push_back(value.toUtf8());
+    };
+    const auto keywords = endpoint.toKeywords();
+    for (const auto &[key, value] : keywords) {
+        // Our QTimer owns the deadline; libpq's connect_timeout only works in its blocking mode.
+        if (key == QLatin1String("connect_timeout") || key == QLatin1String("hostaddr"))
+            continue;
+        if (options.withholdPassword
+            && (key == QLatin1String("passfile") || key == QLatin1String("dbname")))
+            continue;
+        if (key == QLatin1String("host") && addresses.size() > 1) {
+            add("host",
+                QStringList(QList<QString>(addresses.size(), value)).join(QLatin1Char(',')));
+            continue;
+        }
+        keys.push_back(key.toUtf8());
+        values.push_back(value.toUtf8());
+    }
+    if (!addresses.isEmpty())
+        add("hostaddr", addresses.join(QLatin1Char(',')));
+    else if (!endpoint.hostaddr.isEmpty())
+        add("hostaddr", endpoint.hostaddr);
+
+    int expandDbname = 0;
+    if (options.withholdPassword) {
+        // libpq 15 ignores empty values in the keyword arrays (conninfo_array_parse), and
+        // conninfo_add_defaults() then fills a still-NULL password from PGPASSWORD. An empty
+        // password set inside a connection string is kept, though, and blocks PGPASSWORD: so the
+        // dbname is passed as "dbname='...' password=''" with expand_dbname=1 (this is the only
+        // keyword expanded). An empty password makes connectOptions2() read the passfile, which
+        // therefore points at nothing.
+        QString dbnameConninfo = QStringLiteral("password=''");
+        if (!endpoint.dbname.isEmpty())
+            dbnameConninfo.prepend(
+                QStringLiteral("dbname=%1 ").arg(quoteConninfoValue(endpoint.dbname)));
+        add("dbname", dbnameConninfo);
+        keys.emplace_back("passfile");
+        values.emplace_back(kNoPassfile);
+        expandDbname = 1;
+    } else if (!password.isEmpty()) {
+        add("password", password);
+    }
+    add("fallback_application_name", QStringLiteral("pgtls-inspector"));
+
+    std::vector<const char *> keyPtrs;
+    std::vector<const char *> valuePtrs;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        keyPtrs.push_back(keys[i].constData());
+        valuePtrs.push_back(values[i].constData());
+    }
+    keyPtrs.push_back(nullptr);
+    valuePtrs.push_back(nullptr);
+
+    conn = PQconnectStartParams(keyPtrs.data(), valuePtrs.data(), expandDbname);
+
+    // libpq holds its own copy now; ours goes.
+    for (auto &value : values)
+        wipe(value);
+    wipe(password);
+
+    if (!conn) {
+        result.connectMs = clock.elapsed();
+        fail(QStringLiteral("connection-failed"),
+            PgSession::tr("out of memory: libpq could not allocate a connection"));
+        return;
+    }
+    if (PQstatus(conn) == CONNECTION_BAD) {
+        result.connectMs = clock.elapsed();
+        const QString message = trimmedMessage(PQerrorMessage(conn));
+        fail(PgSession::classifyError(message), message);
+        return;
+    }
+    // libpq's documentation: "If you have yet to call PQconnectPoll, i.e., just after the call to
+    // PQconnectStart, behave as if it last returned PGRES_POLLING_WRITING." The non-blocking
+    // connect() is under way; polling before the socket is writable would send on it too early.
+    handlePollResult(PGRES_POLLING_WRITING);
+}
+
+void PgSession::Private::watch(QSocketNotifier::Type type)
+{
+    const int socket = PQsocket(conn);
+    if (socket < 0) {
+        // libpq asked to wait but has no socket: poll again on the next turn of the loop.
+        QMetaObject::invokeMethod(
+            q,
+            [this, gen = generation] {
+                if (gen == generation && phase == Phase::Connecting)
+                    connectPoll();
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    // The socket changes between polls when libpq moves to the next address or retries with or
+    // without SSL (sslmode prefer/allow); the descriptor number may even be reused, so a notifier
+    // is kept only for the very same socket and direction.
+    if (pollNotifier && pollSocket == socket && pollType == type) {
+        pollNotifier->setEnabled(true);
+        return;
+    }
+    delete pollNotifier;
+    pollSocket = socket;
+    pollType = type;
+    pollNotifier = new QSocketNotifier(socket, type, q);
+    QObject::connect(pollNotifier, &QSocketNotifier::activated, q, [this] {
+        pollNotifier->setEnabled(false);
+        connectPoll();
+    });
+}
+
+void PgSession::Private::connectPoll()
+{
+    handlePollResult(PQconnectPoll(conn));
+}
+
+void PgSession::Private::handlePollResult(PostgresPollingStatusType status)
+{
+    switch (status) {
+    case PGRES_POLLING_READING:
+        watch(QSocketNotifier::Read);
+        return;
+    case PGRES_POLLING_WRITING:
+        watch(QSocketNotifier::Write);
+        return;
+    case PGRES_POLLING_OK:
+        onConnected();
+        return;
+    case PGRES_POLLING_FAILED:
+    case PGRES_POLLING_ACTIVE: // unused by libpq since 7.x
+        break;
+    }
+    result.connectMs = clock.elapsed();
+    result.needsPassword = PQconnectionNeedsPassword(conn);
+    // password_needed: the server asked for a password, so a pg_hba.conf line matched.
+    result.reachedAuthentication = PQconnectionUsedPassword(conn);
+    result.passwordSent = PQconnectionUsedPassword(conn) && !result.needsPassword;
+    const QString message = trimmedMessage(PQerrorMessage(conn));
+    fail(result.needsPassword ? QStringLiteral("password-needed")
+                              : PgSession::classifyError(message),
+        message);
+}
+
+void PgSession::Private::onConnected()
+{
+    delete pollNotifier;
+    pollNotifier = nullptr;
+    pollSocket = -1;
+
+    result.connectMs = clock.elapsed();
+    result.connected = true;
+    result.reachedAuthentication = true;
+    result.passwordSent = PQconnectionUsedPassword(conn);
+    result.sslInUse = PQsslInUse(conn);
+    if (result.sslInUse) {
+        auto attribute
+            = [this](const char *name) { return QString::fromUtf8(PQsslAttribute(conn, name)); };
+        result.protocol = attribute("protocol");
+        result.cipher = attribute("cipher");
+        result.keyBits = attribute("key_bits").toInt();
+        result.compression = attribute("compression");
+    }
+    emit q->stepFinished(QStringLiteral("connected"));
+    if (phase != Phase::Connecting) // cancelled from a slot
+        return;
+
+    if (!options.queryServerView) {
+        finish();
+        return;
+    }
+    phase = Phase::Querying;
+    if (PQsetnonblocking(conn, 1) != 0) {
+        result.queryError = trimmedMessage(PQerrorMessage(conn));
+        finish();
+        return;
+    }
+    readNotifier = new QSocketNotifier(PQsocket(conn), QSocketNotifier::Read, q);
+    QObject::connect(readNotifier, &QSocketNotifier::activated, q, [this] { onQueryReadable(); });
+    writeNotifier = new QSocketNotifier(PQsocket(conn), QSocketNotifier::Write, q);
+    writeNotifier->setEnabled(false);
+    QObject::connect(writeNotifier, &QSocketNotifier::activated, q, [this] { flush(); });
+    sendQuery(Query::ServerView, QByteArray(kServerViewQuery));
+}
+
+void PgSession::Private::sendQuery(Query query, const QByteArray &sql)
+{
+    currentQuery = query;
+    if (!PQsendQueryParams(conn, sql.constData(), 0, nullptr, nullptr, nullptr, nullptr, 0)) {
+        result.queryError = trimmedMessage(PQerrorMessage(conn));
+        finish();
+        return;
+    }
+    flush();
+}
+
+void PgSession::Private::flush()
+{
+    const int rc = PQflush(conn);
+    if (rc < 0) {
+        result.queryError = trimmedMessage(PQerrorMessage(conn));
+        finish();
+        return;
+    }
+    writeNotifier->setEnabled(rc == 1);
+}
+
+void PgSession::Private::onQueryReadable()
+{
+    if (!PQconsumeInput(conn)) {
+        result.queryError = trimmedMessage(PQerrorMessage(conn));
+        finish();
+        return;
+    }
+    // Reading may have made room for libpq to send the rest of a query.
+    if (writeNotifier->isEnabled()) {
+        flush();
+        if (phase != Phase::Querying)
+            return;
+    }
+    while (!PQisBusy(conn)) {
+        PGresult *res = PQgetResult(conn);
+        if (!res) {
+            // This query is complete.
+            if (currentQuery == Query::ServerView && !sslinfoSchema.isEmpty()
+                && result.queryError.isEmpty()) {
+                const QByteArray schema = sslinfoSchema.toUtf8();
+                char *quoted = PQescapeIdentifier(conn, schema.constData(), size_t(schema.size()));
+                if (!quoted) {
+                    result.queryError = trimmedMessage(PQerrorMessage(conn));
+                    finish();
+                    return;
+                }
+                const QByteArray sql = QByteArray("SELECT ") + quoted + ".ssl_is_used()";
+                PQfreemem(quoted);
+                sendQuery(Query::Sslinfo, sql);
+                return;
+            }
+            emit q->stepFinished(QStringLiteral("server-view"));
+            if (phase == Phase::Querying)
+                finish();
+            return;
+        }
+        const bool ok = handleQueryResult(res);
+        PQclear(res);
+        if (!ok) {
+            // A failing query is not a failed connection: recorded, and the session ends here.
+            finish();
+            return;
+        }
+    }
+}
+
+bool PgSession::Private::handleQueryResult(PGresult *res)
+{
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        result.queryError = trimmedMessage(PQresultErrorMessage(res));
+        return false;
+    }
+    if (PQntuples(res) < 1)
+        return true;
+    auto text = [res](int column) -> std::optional<QString> {
+        if (column >= PQnfields(res) || PQgetisnull(res, 0, column))
+            return std::nullopt;
+        return QString::fromUtf8(PQgetvalue(res, 0, column));
+    };
+    auto boolean = [&text](int column) -> std::optional<bool> {
+        const auto value = text(column);
+        if (!value)
+            return std::nullopt;
+        return *value == QLatin1String("t");
+    };
+
+    if (currentQuery == Query::ServerView) {
+        result.showSsl = text(0).value_or(QString());
+        result.serverVersion = text(1).value_or(QString());
+        result.rdsForceSsl = text(2);
+        result.backendPid = text(3).value_or(QString()).toInt();
+        result.pgStatSsl = boolean(4);
+        result.pgStatSslVersion = text(5).value_or(QString());
+        result.pgStatSslCipher = text(6).value_or(QString());
+        result.pgStatSslBits = text(7).value_or(QString()).toInt();
+        const auto address = text(8);
+        const auto port = text(9);
+        if (address) {
+            const bool v6 = address->contains(QLatin1Char(':'));
+            result.serverAddress = (v6 ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
+                                       .arg(*address, port.value_or(QString()));
+        }
+        sslinfoSchema = text(10).value_or(QString());
+        result.sslinfoInstalled = !sslinfoSchema.isEmpty();
+        if (result.pgStatSsl) {
+            result.sslIsUsed = result.pgStatSsl;
+            result.sslIsUsedSource = QStringLiteral("pg_stat_ssl");
+        }
+    } else {
+        if (const auto used = boolean(0)) {
+            result.sslIsUsed = used;
+            result.sslIsUsedSource = QStringLiteral("sslinfo");
+        }
+    }
+    return true;
+}
+
+QString PgSession::Private::phaseDescription() const
+{
+    switch (phase) {
+    case Phase::Resolving:
+        return PgSession::tr("while resolving the host name");
+    case Phase::Connecting:
+        return PgSession::tr("while connecting");
+    case Phase::Querying:
+        return PgSession::tr("during the server-view queries");
+    case Phase::Idle:
+    case Phase::Finishing:
+        break;
+    }
+    return QString();
+}
+
+void PgSession::Private::onDeadline()
+{
+    if (phase == Phase::Idle || phase == Phase::Finishing)
+        return;
+    if (result.connectMs < 0)
+        result.connectMs = clock.elapsed();
+    fail(QStringLiteral("timeout"),
+        PgSession::tr("timed out after %1 ms %2").arg(options.timeoutMs).arg(phaseDescription()));
+}
+
+void PgSession::Private::fail(const QString &code, const QString &message)
+{
+    result.errorCode = code;
+    result.error = message;
+    finish();
+}
+
+void PgSession::Private::release()
+{
+    if (lookupId >= 0) {
+        QHostInfo::abortHostLookup(lookupId);
+        lookupId = -1;
+    }
+    delete pollNotifier;
+    pollNotifier = nullptr;
+    pollSocket = -1;
+    delete readNotifier;
+    readNotifier = nullptr;
+    delete writeNotifier;
+    writeNotifier = nullptr;
+    deadline.stop();
+    if (conn) {
+        // Closes the socket without waiting for anything; this is also how an attempt is
+        // cancelled (PQcancel would open a second, blocking connection).
+        PQfinish(conn);
+        conn = nullptr;
+    }
+    wipe(password);
+}
+
+void PgSession::Private::finish()
+{
+    if (phase == Phase::Idle || phase == Phase::Finishing)
+        return;
+    phase = Phase::Finishing;
+    release();
+    result.totalMs = clock.elapsed();
+    // Queued: finish() may run inside start() or inside a slot of ours; finished() always comes
+    // from the event loop, once.
+    QMetaObject::invokeMethod(
+        q,
+        [this, gen = generation] {
+            if (gen != generation || phase != Phase::Finishing)
+                return;
+            phase = Phase::Idle;
+            emit q->finished();
+        },
+        Qt::QueuedConnection);
+}
+
+PgSession::PgSession(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this))
+{ }
+
+PgSession::~PgSession() = default;
+
+void PgSession::start(const Endpoint &endpoint, const QString &password, const Options &options)
+{
+    if (isRunning()) {
+        qWarning("pgtls::PgSession::start: an attempt is already running; ignored");
+        return;
+    }
+    d->endpoint = endpoint;
+    d->password = password;
+    d->options = options;
+    d->sslinfoSchema.clear();
+    d->result = SessionResult();
+    d->result.attempted = true;
+    d->result.sslmode = endpoint.sslmode;
+    d->start();
+}
+
+void PgSession::cancel()
+{
+    if (d->phase == Private::Phase::Idle || d->phase == Private::Phase::Finishing)
+        return;
+    if (d->result.connectMs < 0)
+        d->result.connectMs = d->clock.elapsed();
+    d->fail(QStringLiteral("cancelled"), tr("cancelled %1").arg(d->phaseDescription()));
+}
+
+bool PgSession::isRunning() const
+{
+    return d->phase != Private::Phase::Idle;
+}
+
+const SessionResult &PgSession::result() const
+{
+    return d->result;
+}
+
+QString PgSession::classifyError(const QString &libpqMessage)
+{
+    const QString m = libpqMessage;
+    auto has = [&m](const char *needle) {
+        return m.contains(QLatin1String(needle), Qt::CaseInsensitive);
+    };
+    // Most specific first: under sslmode prefer/allow libpq retries and reports every attempt,
+    // and the first cause in this order is the one to fix (e.g. a verification failure followed
+    // by the plaintext retry's "no pg_hba.conf entry").
+    if (has("timeout expired"))
+        return QStringLiteral("timeout");
+    if (has("no password supplied"))
+        return QStringLiteral("password-needed");
+    if (has("password authentication failed for user"))
+        return QStringLiteral("password-failed");
+    if (has("does not match host name")
+        || has("could not get server's host name from server certificate")
+        || has("host name must be specified for a verified SSL connection"))
+        return QStringLiteral("host-mismatch");
+    if (has("root certificate file") && has("does not exist"))
+        return QStringLiteral("root-cert-missing");
+    if (has("could not read root certificate file"))
+        return QStringLiteral("root-cert-unreadable");
+    if (has("certificate verify failed"))
+        return QStringLiteral("cert-verify-failed");
+    if (has("server does not support SSL, but SSL was required"))
+        return QStringLiteral("ssl-not-supported");
+    if (has("no pg_hba.conf entry"))
+        return has("no encryption") ? QStringLiteral("no-pg-hba-entry-no-encryption")
+                                    : QStringLiteral("no-pg-hba-entry");
+    if (has("pg_hba.conf rejects connection"))
+        return QStringLiteral("pg-hba-reject");
+    if (m.contains(QLatin1String("role \"")) && has("\" does not exist"))
+        return QStringLiteral("role-missing");
+    if (m.contains(QLatin1String("database \"")) && has("\" does not exist"))
+        return QStringLiteral("database-missing");
+    if (has("Connection refused"))
+        return QStringLiteral("connection-refused");
+    if (has("could not translate host name"))
+        return QStringLiteral("dns-failure");
+    if (has("received invalid response to SSL negotiation")
+        || has("received invalid response to GSSAPI negotiation")
+        || has("expected authentication request from server")
+        || has("unexpected response from server") || has("invalid message length")
+        || has("invalid message format")
+        || (has("server closed the connection unexpectedly") && !has("SSL")))
+        return QStringLiteral("not-postgres");
+    if (has("SSL error") || has("SSL SYSCALL"))
+        return QStringLiteral("tls-handshake-failed");
+    return QStringLiteral("connection-failed");
+}
+
+} // namespace pgtls

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "Endpoint.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace pgtls {
+
+// What one libpq connection attempt found: the client's view (libpq) and the server's own view.
+struct SessionResult
+{
+    bool attempted = false;
+    bool connected = false;          // CONNECTION_OK reached
+    bool reachedAuthentication = false; // the server asked for a password (or other auth): pg_hba matched
+    bool needsPassword = false;      // PQconnectionNeedsPassword(): the server wants a password we lack
+    bool passwordSent = false;       // a password (ours, PGPASSWORD or .pgpass) was used
+    SslMode sslmode = SslMode::VerifyFull;
+
+    // The client's view (PQsslInUse / PQsslAttribute), valid when connected.
+    bool sslInUse = false;
+    QString protocol;                // "TLSv1.3"
+    QString cipher;
+    int keyBits = 0;
+    QString compression;             // "on"/"off" as libpq says
+
+    // The server's view, valid when connected.
+    std::optional<bool> sslIsUsed;   // sslinfo's ssl_is_used(), else pg_stat_ssl.ssl
+    QString sslIsUsedSource;         // "sslinfo", "pg_stat_ssl" or empty
+    bool sslinfoInstalled = false;
+    std::optional<bool> pgStatSsl;   // pg_stat_ssl.ssl for pg_backend_pid()
+    QString pgStatSslVersion;
+    QString pgStatSslCipher;
+    int pgStatSslBits = 0;
+    QString showSsl;                 // SHOW ssl: "on"/"off"
+    std::optional<QString> rdsForceSsl; // SHOW rds.force_ssl when the parameter exists
+    QString serverVersion;           // server_version
+    int backendPid = 0;
+    QString serverAddress;           // inet_server_addr():port as the server saw it, when TCP
+
+    QString error;                   // libpq's message verbatim (trimmed), empty when connected
+    QString errorCode;               // "timeout", "cancelled", "password-needed", ... (see classifyError())
+    QString queryError;              // connected, but a server-view query failed: the server's message
+    qint64 connectMs = -1;           // start() to CONNECTION_OK (or failure)
+    qint64 totalMs = -1;             // start() to finished(), queries included
+};
+
+// One asynchronous libpq session: PQconnectStartParams + PQconnectPoll driven by QSocketNotifier
+// (re-created whenever PQsocket() changes), then asynchronous queries for the server's view
+// (PQsendQueryParams, PQconsumeInput/PQisBusy on readable). Names are resolved with QHostInfo and
+// passed as hostaddr (host kept for SNI and verification) so libpq does no blocking DNS.
+// No call blocks the caller's thread; start() reports nothing synchronously; finished() is emitted
+// exactly once per start(), also after cancel() (errorCode "cancelled") and on timeout ("timeout").
+// The password, when given, lives only in this object's memory and libpq's; it is never logged,
+// reported, or put in any result.
+class PgSession : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int timeoutMs = 10000;
+        bool queryServerView = true; // after connecting, run the server-view queries
+        // Never send a password on this attempt (no `password`, passfile=/dev/null, PGPASSWORD ignored):
+        // used by the plaintext test and unencrypted matrix attempts. A password request then ends the
+        // attempt with reachedAuthentication=true, errorCode "password-needed".
+        bool withholdPassword = false;
+    };
+
+    explicit PgSession(QObject *parent = nullptr);
+    ~PgSession() override;
+
+    // `password` may be empty: then libpq's own sources apply (PGPASSWORD, passfile/.pgpass).
+    void start(const Endpoint &endpoint, const QString &password, const Options &options);
+    void cancel();
+    bool isRunning() const;
+    const SessionResult &result() const;
+
+    // The errorCode for a libpq error message (matched on libpq 15's and the server's English
+    // texts; the first cause wins when libpq reports several attempts): "password-needed",
+    // "password-failed", "host-mismatch", "root-cert-missing", "root-cert-unreadable",
+    // "cert-verify-failed", "ssl-not-supported", "no-pg-hba-entry-no-encryption",
+    // "no-pg-hba-entry", "pg-hba-reject", "role-missing", "database-missing",
+    // "connection-refused", "dns-failure", "not-postgres", "tls-handshake-failed", "timeout"
+    // (libpq's own connect_timeout), else "connection-failed". The session itself also sets
+    // "timeout" (its deadline) and "cancelled".
+    static QString classifyError(const QString &libpqMessage);
+
+signals:
+    void stepFinished(const QString &step); // "resolve", "connected", "server-view"
+    void finished();
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace pgtls
