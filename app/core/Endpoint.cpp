@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "Endpoint.h"
 
+#include "RootCert.h"
+
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QHostAddress>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 
 #include <libpq-fe.h>
 
@@ -25,8 +31,61 @@ const char *const kPgVariables[] = {
     "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE", "PGREQUIRESSL",
     "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI",
     "PGPASSFILE", "PGCONNECT_TIMEOUT", "PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR",
-    "PGTARGETSESSIONATTRS", "PGOPTIONS", "PGAPPNAME", "PGGSSENCMODE",
+    "PGTARGETSESSIONATTRS", "PGOPTIONS", "PGAPPNAME", "PGGSSENCMODE", "PGSSLMINPROTOCOLVERSION",
+    "PGSSLMAXPROTOCOLVERSION", "PGSSLCOMPRESSION",
 };
+
+// Parameters we resolve ourselves; everything else libpq knows is passed through as extraOptions.
+const char *const kOwnKeywords[] = {
+    "host", "hostaddr", "port", "dbname", "user", "sslmode", "sslrootcert", "sslcert", "sslkey",
+    "passfile", "connect_timeout", "password", "service", "requiressl",
+};
+
+// Passed-through parameters that matter for TLS and may come from the environment.
+const char *const kTlsExtras[][2] = {
+    { "sslsni", "PGSSLSNI" }, { "sslcrl", "PGSSLCRL" }, { "sslcrldir", "PGSSLCRLDIR" },
+    { "ssl_min_protocol_version", "PGSSLMINPROTOCOLVERSION" },
+    { "ssl_max_protocol_version", "PGSSLMAXPROTOCOLVERSION" },
+};
+
+// A password in a connection string or URI, found before libpq parses it (its parse errors may quote
+// the very text that holds the password).
+bool containsPassword(const QString &conninfo)
+{
+    static const QRegularExpression keyword(QStringLiteral(R"((^|\s)password\s*=)"));
+    static const QRegularExpression userinfo(QStringLiteral(R"(^postgres(ql)?://[^/?#@]*:[^/?#@]*@)"));
+    static const QRegularExpression queryParam(QStringLiteral(R"([?&]password=)"));
+    return keyword.match(conninfo).hasMatch() || userinfo.match(conninfo).hasMatch()
+        || (conninfo.startsWith(QLatin1String("postgres")) && queryParam.match(conninfo).hasMatch());
+}
+
+// libpq's service lookup (parseServiceInfo): the named group must exist in PGSERVICEFILE (or
+// ~/.pg_service.conf), or in PGSYSCONFDIR's (else Debian's /etc/postgresql-common) pg_service.conf.
+QString checkService(const QString &service, const QMap<QString, QString> &env, const QString &home)
+{
+    QStringList files;
+    if (env.contains(QStringLiteral("PGSERVICEFILE"))) {
+        const QString f = env.value(QStringLiteral("PGSERVICEFILE"));
+        if (!QFileInfo::exists(f))
+            return QCoreApplication::translate("pgtls::Endpoint", "service file \"%1\" not found").arg(f);
+        files << f;
+    } else if (!home.isEmpty()) {
+        files << home + QStringLiteral("/.pg_service.conf");
+    }
+    files << env.value(QStringLiteral("PGSYSCONFDIR"), QStringLiteral("/etc/postgresql-common"))
+            + QStringLiteral("/pg_service.conf");
+    const QString group = QLatin1Char('[') + service + QLatin1Char(']');
+    for (const QString &name : std::as_const(files)) {
+        QFile f(name);
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        while (!f.atEnd()) {
+            if (QString::fromLocal8Bit(f.readLine()).trimmed() == group)
+                return {};
+        }
+    }
+    return QCoreApplication::translate("pgtls::Endpoint", "definition of service \"%1\" not found").arg(service);
+}
 
 struct ConninfoDeleter
 {
@@ -54,9 +113,10 @@ QMap<QString, QString> libpqDefaults(const QMap<QString, QString> &env, const QS
             saved.insert(name, qgetenv(name));
         qunsetenv(name);
     }
-    for (auto it = env.cbegin(); it != env.cend(); ++it) {
-        if (it.key().startsWith(QLatin1String("PG")))
-            qputenv(it.key().toLocal8Bit().constData(), it.value().toLocal8Bit());
+    for (const char *name : kPgVariables) {
+        const auto it = env.constFind(QString::fromLatin1(name));
+        if (it != env.cend())
+            qputenv(name, it.value().toLocal8Bit());
     }
     if (!service.isEmpty())
         qputenv("PGSERVICE", service.toLocal8Bit());
@@ -108,6 +168,8 @@ QList<QPair<QString, QString>> Endpoint::toKeywords() const
     add("sslkey", sslkey);
     add("passfile", passfile);
     add("connect_timeout", QString::number(connectTimeoutSeconds));
+    for (auto it = extraOptions.cbegin(); it != extraOptions.cend(); ++it)
+        kw.append({ it.key(), it.value() });
     return kw;
 }
 
@@ -132,8 +194,6 @@ QMap<QString, QString> EndpointResolver::processEnvironment()
         if (pe.contains(key))
             env.insert(key, pe.value(key));
     }
-    if (pe.contains(QStringLiteral("PGPASSWORD")))
-        env.insert(QStringLiteral("PGPASSWORD"), QString()); // presence only; the value is never copied
     return env;
 }
 
@@ -169,6 +229,11 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
         return result;
     }
     const QString dbArg = in.conninfo.isEmpty() ? in.dbname : in.conninfo;
+    if (looksLikeConninfo(dbArg) && containsPassword(dbArg)) {
+        result.error = tr("the connection string contains a password: it is not accepted on the command "
+                          "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
+        return result;
+    }
     if (looksLikeConninfo(dbArg)) {
         char *err = nullptr;
         const QByteArray utf8 = dbArg.toUtf8();
@@ -226,6 +291,37 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
             setOpt(it.key(), value, QStringLiteral("service"));
     }
 
+    const QString serviceName = service.isEmpty() ? in.environment.value(QStringLiteral("PGSERVICE")) : service;
+    if (!serviceName.isEmpty()) {
+        QString home = in.environment.value(QStringLiteral("HOME"));
+        if (home.isEmpty())
+            home = RootCert::libpqHomeDirectory();
+        const QString error = checkService(serviceName, in.environment, home);
+        if (!error.isEmpty()) {
+            result.error = error;
+            return result;
+        }
+    }
+    // Everything else of the connection string goes to libpq unchanged; TLS-relevant ones may also
+    // come from the environment.
+    for (auto it = opts.cbegin(); it != opts.cend(); ++it) {
+        const QByteArray key = it.key().toLatin1();
+        const bool own = std::any_of(std::begin(kOwnKeywords), std::end(kOwnKeywords),
+                                     [&key](const char *k) { return key == k; });
+        if (!own)
+            ep.extraOptions.insert(it.key(), it.value());
+    }
+    for (const auto &[keyword, variable] : kTlsExtras) {
+        const QString key = QString::fromLatin1(keyword);
+        if (!ep.extraOptions.contains(key) && in.environment.contains(QString::fromLatin1(variable)))
+            ep.extraOptions.insert(key, defaults.value(key));
+    }
+    // requiressl=1 (or PGREQUIRESSL=1) means sslmode=require when no sslmode is given, as in libpq.
+    const QString requiressl = opts.value(QStringLiteral("requiressl"), in.environment.value(QStringLiteral("PGREQUIRESSL")));
+    if (!opts.contains(QStringLiteral("sslmode")) && requiressl == QLatin1String("1"))
+        setOpt(QStringLiteral("sslmode"), QStringLiteral("require"),
+               opts.contains(QStringLiteral("requiressl")) ? QStringLiteral("conninfo") : QStringLiteral("environment"));
+
     // 3. Fill and validate.
     auto firstOf = [&result](const QString &key, const QString &value) {
         if (!value.contains(QLatin1Char(',')))
@@ -235,6 +331,12 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
     };
     ep.host = firstOf(QStringLiteral("host"), opts.value(QStringLiteral("host")));
     ep.hostaddr = firstOf(QStringLiteral("hostaddr"), opts.value(QStringLiteral("hostaddr")));
+    if (!ep.hostaddr.isEmpty() && QHostAddress(ep.hostaddr).isNull()) {
+        result.error = source.value(QStringLiteral("hostaddr")) == QLatin1String("flag")
+            ? tr("--hostaddr: \"%1\" is not a numeric IP address").arg(ep.hostaddr)
+            : tr("hostaddr \"%1\" is not a numeric IP address").arg(ep.hostaddr);
+        return result;
+    }
 
     const QString portText = firstOf(QStringLiteral("port"), opts.value(QStringLiteral("port"), defaults.value(QStringLiteral("port"), QStringLiteral("5432"))));
     bool ok = false;
@@ -291,7 +393,7 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
             return result;
         }
         // libpq: 0 means wait forever; we always keep a bound, and like libpq use at least 2 s.
-        ep.connectTimeoutSeconds = t == 0 ? 10 : qMax(2, t);
+        ep.connectTimeoutSeconds = t == 0 ? 10 : qBound(2, t, 3600);
     } else {
         source.insert(QStringLiteral("connect_timeout"), QStringLiteral("default"));
     }

@@ -24,6 +24,10 @@ struct Endpoint
     QString sslkey;        // optional client key
     QString passfile;      // optional ~/.pgpass replacement (a path, never a password)
     int connectTimeoutSeconds = 10;
+    // Further libpq parameters given in the connection string or the environment, passed to libpq
+    // unchanged (e.g. sslsni, ssl_min_protocol_version, sslcrl, application_name); the probe honours
+    // sslsni and ssl_min/max_protocol_version.
+    QMap<QString, QString> extraOptions;
 
     // Where each value came from, for display ("flag", "conninfo", "environment", "default").
     QMap<QString, QString> sources;
@@ -59,7 +63,7 @@ class EndpointResolver
 public:
     static EndpointResult resolve(const EndpointInput &input);
     // The current process's PG* environment variables.
-    static QMap<QString, QString> processEnvironment();
+    static QMap<QString, QString> processEnvironment(); // never includes PGPASSWORD
     // The OS user name libpq would default to.
     static QString currentOsUser();
 };

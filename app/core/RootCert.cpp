@@ -50,6 +50,10 @@ RootCertResolution RootCert::resolve(SslMode mode, const QString &sslrootcert, c
 
 QString RootCert::libpqHomeDirectory()
 {
+    // Debian's libpq 15 (as later upstream releases) takes $HOME first, then the password database.
+    const QByteArray home = qgetenv("HOME");
+    if (!home.isEmpty())
+        return QString::fromLocal8Bit(home);
     long size = sysconf(_SC_GETPW_R_SIZE_MAX);
     if (size <= 0)
         size = 16384;

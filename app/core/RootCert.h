@@ -22,10 +22,11 @@ struct RootCertResolution
 class RootCert
 {
 public:
-    // `homeDir` is the home directory libpq would use (getpwuid(geteuid())->pw_dir; libpq 15 ignores $HOME);
+    // `homeDir` is the home directory libpq would use (see libpqHomeDirectory());
     // pass an empty string to simulate "no home directory".
     static RootCertResolution resolve(SslMode mode, const QString &sslrootcert, const QString &homeDir);
-    // The home directory libpq 15 uses: the password database entry of the effective user.
+    // The home directory libpq uses: $HOME when set and not empty (as Debian's libpq 15 does, checked
+    // against psql), else the password database entry of the effective user.
     static QString libpqHomeDirectory();
 };
 

@@ -109,7 +109,7 @@ void TlsProbe::start(const Endpoint &endpoint, const RootCertResolution &rootCer
     m_endpoint = endpoint;
     m_rootCert = rootCert;
     m_now = now;
-    m_timeoutMs = timeoutMs;
+    m_timeoutMs = qBound(1, timeoutMs, 24 * 3600 * 1000);
     m_result = ProbeResult();
     m_addresses.clear();
     m_nextAddress = 0;
@@ -117,7 +117,7 @@ void TlsProbe::start(const Endpoint &endpoint, const RootCertResolution &rootCer
     m_running = true;
     m_stage = Stage::Resolving;
     m_clock.start();
-    m_deadline.start(timeoutMs);
+    m_deadline.start(m_timeoutMs);
 
     // Everything else happens from the event loop, so start() never reports synchronously.
     const quint64 generation = m_generation;
@@ -131,9 +131,13 @@ void TlsProbe::start(const Endpoint &endpoint, const RootCertResolution &rootCer
                      .arg(m_endpoint.host));
             return;
         }
-        QString target = m_endpoint.hostaddr.isEmpty() ? m_endpoint.host : m_endpoint.hostaddr;
-        if (target.isEmpty())
-            target = QStringLiteral("localhost");
+        if (m_endpoint.host.isEmpty() && m_endpoint.hostaddr.isEmpty()) {
+            fail(QStringLiteral("unix-socket"),
+                 tr("no host given: libpq connects through the local Unix-domain socket, where PostgreSQL "
+                    "never uses TLS. Give a host name or IP address."));
+            return;
+        }
+        const QString target = m_endpoint.hostaddr.isEmpty() ? m_endpoint.host : m_endpoint.hostaddr;
         QHostAddress literal;
         if (literal.setAddress(target)) {
             resolved({ literal }, {});
@@ -175,10 +179,12 @@ QString TlsProbe::currentStepDescription() const
     return {};
 }
 
-void TlsProbe::mark(qint64 &slot, const QString &step)
+bool TlsProbe::mark(qint64 &slot, const QString &step)
 {
     slot = m_clock.elapsed();
+    const quint64 generation = m_generation;
     emit stepFinished(step);
+    return m_running && generation == m_generation;
 }
 
 void TlsProbe::resolved(const QList<QHostAddress> &addresses, const QString &error)
@@ -190,7 +196,8 @@ void TlsProbe::resolved(const QList<QHostAddress> &addresses, const QString &err
         return;
     }
     m_addresses = addresses;
-    mark(m_result.timings.resolve, QStringLiteral("resolve"));
+    if (!mark(m_result.timings.resolve, QStringLiteral("resolve")))
+        return;
     m_stage = Stage::Connecting;
     connectNext();
 }
@@ -218,8 +225,11 @@ void TlsProbe::connectNext()
 
 void TlsProbe::onConnected()
 {
+    if (!m_running)
+        return;
     m_result.connectedAddress = addressText(m_socket->peerAddress(), m_endpoint.port);
-    mark(m_result.timings.tcp, QStringLiteral("tcp"));
+    if (!mark(m_result.timings.tcp, QStringLiteral("tcp")))
+        return;
     m_stage = Stage::AwaitingSslAnswer;
     m_socket->write(sslRequestPacket());
 }
@@ -266,7 +276,8 @@ void TlsProbe::onReadyRead()
         if (c == 'S') {
             m_result.sslResponse = QStringLiteral("S");
             m_result.tlsOffered = true;
-            mark(m_result.timings.sslRequest, QStringLiteral("ssl-request"));
+            if (!mark(m_result.timings.sslRequest, QStringLiteral("ssl-request")))
+                return;
             if (m_socket->bytesAvailable() > 0) {
                 // libpq 15 refuses this too (CVE-2021-23222): bytes injected before the handshake.
                 fail(QStringLiteral("unencrypted-data-after-ssl-response"),
@@ -278,7 +289,8 @@ void TlsProbe::onReadyRead()
         }
         if (c == 'N') {
             m_result.sslResponse = QStringLiteral("N");
-            mark(m_result.timings.sslRequest, QStringLiteral("ssl-request"));
+            if (!mark(m_result.timings.sslRequest, QStringLiteral("ssl-request")))
+                return;
             m_result.errorCode = QStringLiteral("ssl-not-supported");
             m_result.error = tr("server does not support SSL, but SSL was required");
             finish(ProbeResult::Outcome::TlsRefused);
@@ -310,9 +322,28 @@ void TlsProbe::startTls()
         fail(QStringLiteral("internal"), tr("could not create SSL context: %1").arg(ossl::takeErrors()));
         return;
     }
-    // As libpq 15 does: TLS 1.2 minimum (ssl_min_protocol_version default), no compression,
-    // OpenSSL's default ciphers. The chain is verified separately, so the handshake accepts any.
-    SSL_CTX_set_min_proto_version(m_tls->ctx.get(), TLS1_2_VERSION);
+    // As libpq 15 does: ssl_min_protocol_version (default TLS 1.2) and ssl_max_protocol_version, no
+    // compression, OpenSSL's default ciphers. The chain is verified separately, so the handshake accepts any.
+    const auto version = [](const QString &name) -> int {
+        if (name == QLatin1String("TLSv1")) return TLS1_VERSION;
+        if (name == QLatin1String("TLSv1.1")) return TLS1_1_VERSION;
+        if (name == QLatin1String("TLSv1.2")) return TLS1_2_VERSION;
+        if (name == QLatin1String("TLSv1.3")) return TLS1_3_VERSION;
+        return -1;
+    };
+    const QString minName = m_endpoint.extraOptions.value(QStringLiteral("ssl_min_protocol_version"), QStringLiteral("TLSv1.2"));
+    const QString maxName = m_endpoint.extraOptions.value(QStringLiteral("ssl_max_protocol_version"));
+    const int minVersion = minName.isEmpty() ? 0 : version(minName);
+    const int maxVersion = maxName.isEmpty() ? 0 : version(maxName);
+    if (minVersion < 0 || maxVersion < 0) {
+        fail(QStringLiteral("invalid-option"),
+             tr("invalid %1 value: \"%2\"")
+                 .arg(minVersion < 0 ? QStringLiteral("ssl_min_protocol_version") : QStringLiteral("ssl_max_protocol_version"),
+                      minVersion < 0 ? minName : maxName));
+        return;
+    }
+    SSL_CTX_set_min_proto_version(m_tls->ctx.get(), minVersion);
+    SSL_CTX_set_max_proto_version(m_tls->ctx.get(), maxVersion);
     SSL_CTX_set_options(m_tls->ctx.get(), SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_verify(m_tls->ctx.get(), SSL_VERIFY_NONE, nullptr);
     m_tls->ssl.reset(SSL_new(m_tls->ctx.get()));
@@ -323,7 +354,8 @@ void TlsProbe::startTls()
         return;
     }
     SSL_set_bio(m_tls->ssl.get(), m_tls->rbio, m_tls->wbio);
-    if (libpqSendsSni(m_endpoint.host)) {
+    if (m_endpoint.extraOptions.value(QStringLiteral("sslsni"), QStringLiteral("1")) == QLatin1String("1")
+        && libpqSendsSni(m_endpoint.host)) {
         m_result.sni = m_endpoint.host;
         const QByteArray name = m_endpoint.host.toUtf8();
         SSL_set_tlsext_host_name(m_tls->ssl.get(), name.constData());
@@ -358,8 +390,9 @@ void TlsProbe::driveHandshake()
 
 void TlsProbe::handshakeDone()
 {
+    if (!mark(m_result.timings.tls, QStringLiteral("tls")))
+        return;
     SSL *ssl = m_tls->ssl.get();
-    mark(m_result.timings.tls, QStringLiteral("tls"));
     m_result.protocol = QString::fromLatin1(SSL_get_version(ssl));
     if (const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl))
         m_result.cipher = QString::fromLatin1(SSL_CIPHER_get_name(cipher));

@@ -23,7 +23,9 @@ namespace pgtls {
 // CA file and host-name matching by libpq's rules. Needs no credentials.
 //
 // Asynchronous: start() returns at once and reports nothing synchronously; finished() is emitted
-// exactly once per start(), also after cancel() (outcome Cancelled) and on timeout (TimedOut).
+// exactly once per start(), also after cancel() (outcome Cancelled) and on timeout (TimedOut);
+// a run superseded by another start() emits nothing. Handlers of stepFinished() and finished() may
+// call cancel() or start().
 // Everything runs on the caller's event loop; no call blocks (name resolution uses QHostInfo).
 class TlsProbe : public QObject
 {
@@ -62,7 +64,9 @@ private:
     void handshakeDone();
     void fail(const QString &code, const QString &message);
     void finish(ProbeResult::Outcome outcome);
-    void mark(qint64 &slot, const QString &step);
+    // Records a step's time and announces it; false when a handler of stepFinished() cancelled or
+    // restarted the probe (the caller must then return at once).
+    [[nodiscard]] bool mark(qint64 &slot, const QString &step);
     QString currentStepDescription() const;
 
     Endpoint m_endpoint;

@@ -24,6 +24,11 @@ private slots:
     void serviceFileIsHonoured();
     void severalHostsUseTheFirstWithAWarning();
     void conninfoRoundTrips();
+    void hugeConnectTimeoutIsBounded();
+    void requiresslMeansRequire();
+    void otherLibpqParametersPassThrough();
+    void resolvingLeavesThePasswordVariableAlone();
+    void libpqHomeIsHomeFirst();
     void rootCertFollowsLibpq_data();
     void rootCertFollowsLibpq();
 };
@@ -129,6 +134,25 @@ void TestEndpoint::rejectsBadInput_data()
         << input(QStringLiteral("host=h password=secret")) << QStringLiteral("contains a password");
     QTest::newRow("a password in a URI is refused")
         << input(QStringLiteral("postgresql://u:secret@h/db")) << QStringLiteral("contains a password");
+    QTest::newRow("a password with a space is refused before libpq could quote it")
+        << input(QStringLiteral("password=se cret host=x")) << QStringLiteral("contains a password");
+    QTest::newRow("a URI password with bad percent-encoding is refused before libpq could quote it")
+        << input(QStringLiteral("postgresql://u:sec%zzret@host/db")) << QStringLiteral("contains a password");
+    QTest::newRow("a URI password in a broken IPv6 URI is refused")
+        << input(QStringLiteral("postgresql://u:secret@[::1/db")) << QStringLiteral("contains a password");
+    QTest::newRow("a password as URI query parameter is refused")
+        << input(QStringLiteral("postgresql://h/db?password=secret")) << QStringLiteral("contains a password");
+    EndpointInput badAddr = input();
+    badAddr.hostaddr = QStringLiteral("1.2.3.4.5");
+    QTest::newRow("a hostaddr that is no IP address names --hostaddr") << badAddr << QStringLiteral("--hostaddr");
+    QTest::newRow("a hostaddr in the connection string is checked too")
+        << input(QStringLiteral("host=h hostaddr=foo")) << QStringLiteral("hostaddr \"foo\" is not a numeric IP address");
+    QTest::newRow("a service that is not defined is refused like libpq does")
+        << input(QStringLiteral("service=nonexistent"), Env{ { QStringLiteral("PGSYSCONFDIR"), QStringLiteral("/nonexistent") } })
+        << QStringLiteral("definition of service \"nonexistent\" not found");
+    QTest::newRow("a service file that does not exist is named")
+        << input(QStringLiteral("service=x"), Env{ { QStringLiteral("PGSERVICEFILE"), QStringLiteral("/nonexistent/file") } })
+        << QStringLiteral("service file \"/nonexistent/file\" not found");
     QTest::newRow("a broken connection string gets libpq's message")
         << input(QStringLiteral("host=h port")) << QStringLiteral("invalid connection string: missing \"=\" after \"port\"");
     QTest::newRow("an unknown keyword gets libpq's message")
@@ -195,6 +219,63 @@ void TestEndpoint::conninfoRoundTrips()
     QCOMPARE(r.endpoint.user, e.user);
     QCOMPARE(r.endpoint.sslmode, e.sslmode);
     QCOMPARE(r.endpoint.sslrootcert, e.sslrootcert);
+}
+
+void TestEndpoint::hugeConnectTimeoutIsBounded()
+{
+    EndpointResult r = EndpointResolver::resolve(input(QStringLiteral("host=h connect_timeout=3000000")));
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    QCOMPARE(r.endpoint.connectTimeoutSeconds, 3600);
+    r = EndpointResolver::resolve(input(QString(), Env{ { QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("2147484") } }));
+    QCOMPARE(r.endpoint.connectTimeoutSeconds, 3600);
+    r = EndpointResolver::resolve(input(QStringLiteral("host=h connect_timeout=1")));
+    QCOMPARE(r.endpoint.connectTimeoutSeconds, 2); // libpq's minimum
+}
+
+void TestEndpoint::requiresslMeansRequire()
+{
+    QCOMPARE(EndpointResolver::resolve(input(QStringLiteral("host=h requiressl=1"))).endpoint.sslmode, SslMode::Require);
+    QCOMPARE(EndpointResolver::resolve(input(QString(), Env{ { QStringLiteral("PGREQUIRESSL"), QStringLiteral("1") } }))
+                 .endpoint.sslmode,
+             SslMode::Require);
+    QCOMPARE(EndpointResolver::resolve(input(QStringLiteral("host=h requiressl=1 sslmode=verify-ca"))).endpoint.sslmode,
+             SslMode::VerifyCa);
+}
+
+void TestEndpoint::otherLibpqParametersPassThrough()
+{
+    EndpointResult r = EndpointResolver::resolve(
+        input(QStringLiteral("host=h sslsni=0 application_name=app ssl_min_protocol_version=TLSv1.3"),
+              Env{ { QStringLiteral("PGSSLCRL"), QStringLiteral("/etc/crl.pem") } }));
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    QCOMPARE(r.endpoint.extraOptions.value(QStringLiteral("sslsni")), QStringLiteral("0"));
+    QCOMPARE(r.endpoint.extraOptions.value(QStringLiteral("application_name")), QStringLiteral("app"));
+    QCOMPARE(r.endpoint.extraOptions.value(QStringLiteral("ssl_min_protocol_version")), QStringLiteral("TLSv1.3"));
+    QCOMPARE(r.endpoint.extraOptions.value(QStringLiteral("sslcrl")), QStringLiteral("/etc/crl.pem"));
+    QVERIFY(r.endpoint.toKeywords().contains(qMakePair(QStringLiteral("sslsni"), QStringLiteral("0"))));
+    r = EndpointResolver::resolve(input(QString(), Env{ { QStringLiteral("PGSSLSNI"), QStringLiteral("0") } }));
+    QCOMPARE(r.endpoint.extraOptions.value(QStringLiteral("sslsni")), QStringLiteral("0"));
+}
+
+void TestEndpoint::resolvingLeavesThePasswordVariableAlone()
+{
+    qputenv("PGPASSWORD", "keep-me");
+    EndpointInput in = input(QStringLiteral("host=h"));
+    in.environment = EndpointResolver::processEnvironment();
+    QVERIFY(!in.environment.contains(QStringLiteral("PGPASSWORD")));
+    QVERIFY(EndpointResolver::resolve(in).ok());
+    QCOMPARE(qgetenv("PGPASSWORD"), QByteArray("keep-me"));
+    qunsetenv("PGPASSWORD");
+}
+
+void TestEndpoint::libpqHomeIsHomeFirst()
+{
+    const QByteArray saved = qgetenv("HOME");
+    qputenv("HOME", "/tmp/some-home");
+    QCOMPARE(RootCert::libpqHomeDirectory(), QStringLiteral("/tmp/some-home"));
+    qunsetenv("HOME");
+    QVERIFY(!RootCert::libpqHomeDirectory().isEmpty()); // the password database's entry
+    qputenv("HOME", saved);
 }
 
 void TestEndpoint::rootCertFollowsLibpq_data()

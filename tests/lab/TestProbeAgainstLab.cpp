@@ -29,6 +29,7 @@ private slots:
     void plaintextAcceptedStillOffersTls();
     void sslOffMeansTlsRefused();
     void defaultRootCertIsUsedWhenNoneGiven();
+    void validityIsJudgedAtTheGivenTime();
 
 private:
     InspectionReport inspect(Scenario scenario, SslMode mode, const QString &homeDir = QString(),
@@ -90,7 +91,10 @@ InspectionReport TestProbeAgainstLab::inspect(Scenario scenario, SslMode mode, c
     inspector.start(ep, options);
     if (!finished.wait(15000))
         qWarning("inspection did not finish");
-    return inspector.report();
+    InspectionReport r = inspector.report();
+    if (finished.count() != 1)
+        r.probe.outcome = ProbeResult::Outcome::NotRun; // makes the caller's first check fail
+    return r;
 }
 
 static bool hasProblem(const InspectionReport &r, const QString &code, Problem::Severity severity)
@@ -196,6 +200,7 @@ void TestProbeAgainstLab::unknownCaUnderRequireIsEncryptedButNotAuthenticated()
 void TestProbeAgainstLab::expiredCertificateIsRefused()
 {
     const InspectionReport r = inspect(Scenario::Expired, SslMode::VerifyFull);
+    QCOMPARE(r.probe.outcome, ProbeResult::Outcome::TlsEstablished);
     QVERIFY(r.probe.chain.first().isExpiredAt(r.now));
     QVERIFY(!r.probe.trust.trusted);
     QVERIFY(hasProblem(r, QStringLiteral("cert-expired"), Problem::Severity::Error));
@@ -241,6 +246,23 @@ void TestProbeAgainstLab::defaultRootCertIsUsedWhenNoneGiven()
     QVERIFY(!none.ok);
     QVERIFY(hasProblem(none, QStringLiteral("root-cert-missing"), Problem::Severity::Error));
     QVERIFY(none.problems.first().detail.startsWith(QLatin1String("root certificate file \"")));
+}
+
+void TestProbeAgainstLab::validityIsJudgedAtTheGivenTime()
+{
+    // "Now" is a parameter: ten years ago the lab's certificates were not valid yet.
+    switchTo(Scenario::Correct);
+    Inspector inspector;
+    QSignalSpy finished(&inspector, &Inspector::finished);
+    InspectionOptions options;
+    options.homeDirectory = m_emptyHome.path();
+    options.now = QDateTime::currentDateTimeUtc().addYears(-10);
+    inspector.start(m_lab->endpoint(), options);
+    QVERIFY(finished.wait(15000));
+    const InspectionReport &r = inspector.report();
+    QVERIFY(!r.ok);
+    QCOMPARE(r.problems.first().code, QStringLiteral("cert-not-yet-valid"));
+    QCOMPARE(r.now, options.now);
 }
 
 QTEST_GUILESS_MAIN(TestProbeAgainstLab)
