@@ -2,6 +2,7 @@
 // pgtls-check: the command-line front end of PG TLS Inspector. Parses arguments, wires the engine,
 // runs the event loop; everything it reports comes from pgtls_core.
 
+#include "CertificateInfo.h"
 #include "Endpoint.h"
 #include "Inspector.h"
 #include "Lab.h"
@@ -11,12 +12,16 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
 
 #include <cstdio>
+
+#include <termios.h>
+#include <unistd.h>
 
 using namespace pgtls;
 
@@ -34,6 +39,33 @@ void printErr(const QString &message)
     QTextStream(stderr) << "pgtls-check: " << message << '\n';
 }
 
+// Reads a line from the terminal with echo off (as psql's simple_prompt does).
+QString readPassword(const QString &prompt)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    FILE *in = tty ? tty : stdin;
+    FILE *out = tty ? tty : stderr;
+    fputs(prompt.toLocal8Bit().constData(), out);
+    fflush(out);
+    struct termios old;
+    const bool haveTermios = tcgetattr(fileno(in), &old) == 0;
+    if (haveTermios) {
+        struct termios noEcho = old;
+        noEcho.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(fileno(in), TCSANOW, &noEcho);
+    }
+    char buf[1024] = {};
+    const bool got = fgets(buf, sizeof buf, in) != nullptr;
+    if (haveTermios)
+        tcsetattr(fileno(in), TCSANOW, &old);
+    fputs("\n", out);
+    if (tty)
+        fclose(tty);
+    QString password = got ? QString::fromLocal8Bit(buf).chopped(QByteArray(buf).endsWith('\n') ? 1 : 0) : QString();
+    memset(buf, 0, sizeof buf);
+    return password;
+}
+
 const char *const kDescription =
     "Shows how a PostgreSQL connection is secured: TLS offered or not, the certificate chain the server\n"
     "sends, whether it verifies against your CA bundle the way libpq does, and whether the host name\n"
@@ -44,15 +76,21 @@ const char *const kDescription =
     "PGDATABASE, PGSSLMODE, PGSSLROOTCERT, PGCONNECT_TIMEOUT, PGSERVICE) are honoured like psql does.\n"
     "A password is never accepted as an option.\n"
     "\n"
-    "Exit codes: 0 the probe succeeded and verified as the sslmode asks (as libpq would: TLS offered;\n"
-    "for verify-ca/verify-full, or whenever the CA file exists, the chain verified; for verify-full the\n"
-    "host name matched); 1 it failed (network, TLS, verification); 2 usage error or unreadable input;\n"
-    "3 internal error.\n"
+    "Without --probe-only it also connects with libpq in the chosen sslmode (the password comes from\n"
+    "PGPASSWORD or ~/.pgpass, or is asked for on the terminal), asks the server for its view\n"
+    "(ssl_is_used(), pg_stat_ssl, ssl, rds.force_ssl), and tests whether the server accepts unencrypted\n"
+    "connections (without ever sending a password for that test).\n"
+    "\n"
+    "Exit codes: 0 the requested connection succeeded with the requested protection (with --probe-only:\n"
+    "the probe verified as libpq would: TLS offered; for verify-ca/verify-full, or whenever the CA file\n"
+    "exists, the chain verified; for verify-full the host name matched); 1 it failed (network, TLS,\n"
+    "verification, authentication); 2 usage error or unreadable input; 3 internal error.\n"
     "\n"
     "Examples:\n"
-    "  pgtls-check --probe-only -h mydb.abc123.eu-west-1.rds.amazonaws.com --sslrootcert global-bundle.pem\n"
-    "  pgtls-check --probe-only --json \"postgresql://app@db.example.com/app?sslmode=verify-ca\"\n"
-    "  pgtls-check --probe-only --demo --scenario alias";
+    "  pgtls-check -h mydb.abc123.eu-west-1.rds.amazonaws.com -U app --sslrootcert global-bundle.pem\n"
+    "  pgtls-check --matrix --json \"postgresql://app@db.example.com/app?sslmode=verify-ca\"\n"
+    "  pgtls-check --probe-only -h db.example.com --sslrootcert ca.pem   (no login at all)\n"
+    "  pgtls-check --demo --scenario alias";
 
 // --lab: start the lab, say how to reach it, keep it until SIGINT/SIGTERM.
 int runLab(const QString &scenarioName, bool json)
@@ -91,7 +129,7 @@ int runLab(const QString &scenarioName, bool json)
                        .arg(labServer.startMilliseconds())
                 << '\n'
                 << tr("  psql:        PGPASSFILE=%1 psql \"%2\"").arg(ep.passfile, ep.toConninfo()) << '\n'
-                << tr("  pgtls-check: pgtls-check --probe-only \"%1\"").arg(ep.toConninfo()) << '\n';
+                << tr("  pgtls-check: PGPASSFILE=%1 pgtls-check \"%2\"").arg(ep.passfile, ep.toConninfo()) << '\n';
         }
         out.flush();
     });
@@ -135,7 +173,9 @@ int main(int argc, char **argv)
         QStringLiteral("FILE"));
     const QCommandLineOption probeOnlyOpt({ QStringLiteral("probe-only") },
                                           tr("TLS handshake and certificate checks only; no login."));
-    const QCommandLineOption matrixOpt({ QStringLiteral("matrix") }, tr("Try all six sslmodes (needs the session)."));
+    const QCommandLineOption matrixOpt({ QStringLiteral("matrix") },
+                                       tr("Also try all six sslmodes, concurrently (no password is sent in "
+                                          "disable/allow)."));
     const QCommandLineOption jsonOpt({ QStringLiteral("json") }, tr("Print the report as JSON on stdout."));
     const QCommandLineOption timeoutOpt({ QStringLiteral("timeout") },
                                         tr("Bound for the whole inspection, in seconds (default 10)."),
@@ -171,18 +211,15 @@ int main(int argc, char **argv)
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
-        printErr(tr("too many arguments: %1 (quote the connection string)").arg(positional.join(QLatin1Char(' '))));
+        // Never echo them: an unquoted "password=..." would end up on the screen.
+        printErr(tr("too many arguments (%1 given, one CONNINFO expected): quote the connection string")
+                     .arg(positional.size()));
         return ExitUsage;
     }
     if (parser.isSet(labOpt))
         return runLab(parser.value(scenarioOpt), parser.isSet(jsonOpt));
-    if (!parser.isSet(probeOnlyOpt)) {
-        printErr(tr("this version inspects with --probe-only (TLS and certificates, no login); "
-                    "the libpq session, the plaintext test and --matrix are not available yet"));
-        return ExitUsage;
-    }
-    if (parser.isSet(matrixOpt)) {
-        printErr(tr("--matrix needs the libpq session, which this version does not have yet"));
+    if (parser.isSet(matrixOpt) && parser.isSet(probeOnlyOpt)) {
+        printErr(tr("--matrix needs the libpq session: drop --probe-only"));
         return ExitUsage;
     }
 
@@ -199,12 +236,24 @@ int main(int argc, char **argv)
     const bool json = parser.isSet(jsonOpt);
     Inspector inspector;
     InspectionOptions options;
-    options.probeOnly = true;
+    options.probeOnly = parser.isSet(probeOnlyOpt);
+    options.matrix = parser.isSet(matrixOpt);
     options.timeoutMs = timeoutSeconds * 1000;
     options.homeDirectory = RootCert::libpqHomeDirectory();
 
+    bool askedForPassword = false;
     auto report = [&]() {
         const InspectionReport &r = inspector.report();
+        if (r.session.needsPassword && !askedForPassword && isatty(STDIN_FILENO)) {
+            // Ask like psql: on the terminal, echo off; then inspect again with it.
+            askedForPassword = true;
+            const Endpoint ep = r.endpoint; // start() resets the report
+            options.password = readPassword(tr("Password for user %1: ").arg(ep.user));
+            inspector.start(ep, options);
+            options.password.fill(QLatin1Char('\0'));
+            options.password.clear();
+            return;
+        }
         if (json)
             QTextStream(stdout) << QString::fromUtf8(ReportJson::toBytes(r));
         else
@@ -285,9 +334,17 @@ int main(int argc, char **argv)
                 printErr(tr("%1: file \"%2\" is not readable (permissions)").arg(from, ep.sslrootcert));
                 return ExitUsage;
             }
+            QFile ca(ep.sslrootcert);
+            if (!ca.open(QIODevice::ReadOnly)
+                || CertificateInfo::fromPemAll(ca.read(64 * 1024 * 1024)).isEmpty()) {
+                printErr(tr("%1: \"%2\" holds no PEM certificate (a CA bundle is a text file of "
+                            "-----BEGIN CERTIFICATE----- blocks)")
+                             .arg(from, ep.sslrootcert));
+                return ExitUsage;
+            }
         }
-        options.timeoutMs = qMin(options.timeoutMs, parser.isSet(timeoutOpt) ? options.timeoutMs
-                                                                              : ep.connectTimeoutSeconds * 1000);
+        if (!parser.isSet(timeoutOpt))
+            options.timeoutMs = ep.connectTimeoutSeconds * 1000; // at most 3600 s, see EndpointResolver
         inspector.start(ep, options);
     }
     return app.exec();

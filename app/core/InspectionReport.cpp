@@ -16,4 +16,19 @@ QString ProbeResult::outcomeName(Outcome o)
     return {};
 }
 
+QString PlaintextResult::verdictName(Verdict v)
+{
+    switch (v) {
+    case Verdict::NotTested: return QStringLiteral("not-tested");
+    case Verdict::Accepted: return QStringLiteral("accepted");
+    case Verdict::AcceptedAuthRequired: return QStringLiteral("accepted-auth-required");
+    case Verdict::AcceptedLoginFailed: return QStringLiteral("accepted-login-failed");
+    case Verdict::RefusedEncryptionRequired: return QStringLiteral("refused-encryption-required");
+    case Verdict::RefusedUnknownWhy: return QStringLiteral("refused");
+    case Verdict::RefusedNoEntry: return QStringLiteral("refused-no-pg-hba-entry");
+    case Verdict::Inconclusive: return QStringLiteral("inconclusive");
+    }
+    return {};
+}
+
 } // namespace pgtls

@@ -5,6 +5,7 @@
 #include "ChainVerifier.h"
 #include "Endpoint.h"
 #include "HostMatcher.h"
+#include "PgSession.h"
 #include "Problem.h"
 #include "RootCert.h"
 
@@ -23,6 +24,9 @@ struct ProbeTimings
     qint64 sslRequest = -1; // one-byte answer to SSLRequest received
     qint64 tls = -1;       // TLS handshake complete
     qint64 total = -1;     // probe finished (any outcome)
+
+    // The duration of the step that ended at `end` and began at `begin` (both offsets); -1 if not reached.
+    static qint64 stepMs(qint64 end, qint64 begin) { return end < 0 ? -1 : end - qMax<qint64>(0, begin); }
 };
 
 struct ProbeResult
@@ -54,6 +58,47 @@ struct ProbeResult
     static QString outcomeName(Outcome o);
 };
 
+// "Does this server accept unencrypted connections?", answered by an sslmode=disable attempt that
+// never sends a password.
+struct PlaintextResult
+{
+    enum class Verdict {
+        NotTested,
+        Accepted,                 // logged in without TLS (e.g. trust authentication)
+        AcceptedAuthRequired,     // the server asked for a password over plaintext (none was sent)
+        AcceptedLoginFailed,      // pg_hba allowed plaintext; the login failed for another reason (role, database)
+        RefusedEncryptionRequired, // pg_hba refuses plaintext but lets TLS in: rds.force_ssl=1 / hostssl only
+        RefusedUnknownWhy,        // refused; the TLS reference attempt failed too early to compare
+        RefusedNoEntry,           // refused, but TLS is refused for this user/database too: no pg_hba entry at all
+        Inconclusive,             // network error, timeout: no answer either way
+    };
+    bool tested = false;
+    Verdict verdict = Verdict::NotTested;
+    std::optional<bool> accepted;
+    QString detail;               // libpq's message verbatim (empty when it connected)
+    QString explanation;          // what it means, RDS-aware
+    SessionResult attempt;        // sslmode=disable, password withheld
+    SessionResult reference;      // sslmode=require, password withheld: does TLS get past pg_hba?
+
+    static QString verdictName(Verdict v);
+};
+
+// One row of the sslmode matrix: what an attempt in that mode did and what it protects against.
+struct MatrixRow
+{
+    SslMode sslmode = SslMode::Disable;
+    bool connected = false;       // logged in, or reached authentication when the password was withheld
+    bool passwordWithheld = false; // disable/allow: no password sent over a connection that may be plaintext
+    bool encrypted = false;
+    bool caVerified = false;
+    bool hostVerified = false;
+    bool mitmSafe = false;
+    QString note;                 // why it is or is not safe, in plain words
+    QString error;                // libpq's message verbatim
+    QString errorCode;
+    qint64 ms = -1;
+};
+
 struct InspectionReport
 {
     Endpoint endpoint;
@@ -61,7 +106,11 @@ struct InspectionReport
     QDateTime startedAt;       // UTC
     QDateTime now;             // the time certificate validity was judged at
     bool probeOnly = true;
+    bool matrixRequested = false;
     ProbeResult probe;
+    SessionResult session;        // attempted=false in probe-only mode
+    PlaintextResult plaintext;
+    QList<MatrixRow> matrix;      // empty unless requested
 
     // The verdict: the same answer as the exit code.
     bool ok = false;

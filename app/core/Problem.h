@@ -15,6 +15,7 @@ struct Problem
 
     QString code;
     Severity severity = Severity::Error;
+    QString title;       // a few words for a banner: "host name does not match the certificate"
     QString detail;
     QString explanation;
     QString fix;

@@ -23,6 +23,57 @@ QString isoUtc(const QDateTime &t)
     return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
 }
 
+QJsonValue optionalBool(const std::optional<bool> &b)
+{
+    return b ? QJsonValue(*b) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject sessionToJson(const SessionResult &s)
+{
+    if (!s.attempted)
+        return QJsonObject{ { QStringLiteral("attempted"), false } };
+    return QJsonObject{
+        { QStringLiteral("attempted"), true },
+        { QStringLiteral("connected"), s.connected },
+        { QStringLiteral("ssl_in_use"), s.sslInUse },
+        { QStringLiteral("ssl_is_used"), optionalBool(s.sslIsUsed) },
+        { QStringLiteral("ssl_is_used_source"), stringOrNull(s.sslIsUsedSource) },
+        { QStringLiteral("sslinfo_installed"), s.sslinfoInstalled },
+        { QStringLiteral("protocol"), stringOrNull(s.protocol) },
+        { QStringLiteral("cipher"), stringOrNull(s.cipher) },
+        { QStringLiteral("key_bits"), s.keyBits },
+        { QStringLiteral("pg_stat_ssl"),
+          s.pgStatSsl ? QJsonValue(QJsonObject{ { QStringLiteral("ssl"), *s.pgStatSsl },
+                                                { QStringLiteral("version"), stringOrNull(s.pgStatSslVersion) },
+                                                { QStringLiteral("cipher"), stringOrNull(s.pgStatSslCipher) },
+                                                { QStringLiteral("bits"), s.pgStatSslBits } })
+                      : QJsonValue(QJsonValue::Null) },
+        { QStringLiteral("ssl"), stringOrNull(s.showSsl) },
+        { QStringLiteral("rds_force_ssl"), s.rdsForceSsl ? QJsonValue(*s.rdsForceSsl) : QJsonValue(QJsonValue::Null) },
+        { QStringLiteral("server_version"), stringOrNull(s.serverVersion) },
+        { QStringLiteral("backend_pid"), s.backendPid },
+        { QStringLiteral("password_sent"), s.passwordSent },
+        { QStringLiteral("needs_password"), s.needsPassword },
+        { QStringLiteral("error"), stringOrNull(s.error) },
+        { QStringLiteral("error_code"), stringOrNull(s.errorCode) },
+        { QStringLiteral("explanation"), QJsonValue::Null },
+        { QStringLiteral("connect_ms"), msOrNull(s.connectMs) },
+    };
+}
+
+QJsonObject plaintextToJson(const PlaintextResult &p)
+{
+    if (!p.tested)
+        return QJsonObject{ { QStringLiteral("tested"), false }, { QStringLiteral("accepted"), QJsonValue::Null } };
+    return QJsonObject{
+        { QStringLiteral("tested"), true },
+        { QStringLiteral("accepted"), optionalBool(p.accepted) },
+        { QStringLiteral("verdict"), PlaintextResult::verdictName(p.verdict) },
+        { QStringLiteral("detail"), p.detail.isEmpty() ? p.explanation : p.detail },
+        { QStringLiteral("explanation"), p.explanation },
+    };
+}
+
 } // namespace
 
 QJsonObject ReportJson::certificateToJson(const CertificateInfo &c)
@@ -112,6 +163,7 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
     for (const Problem &pr : r.problems) {
         problems.append(QJsonObject{ { QStringLiteral("code"), pr.code },
                                      { QStringLiteral("severity"), Problem::severityName(pr.severity) },
+                                     { QStringLiteral("title"), pr.title },
                                      { QStringLiteral("detail"), pr.detail },
                                      { QStringLiteral("explanation"), pr.explanation },
                                      { QStringLiteral("fix"), pr.fix } });
@@ -133,11 +185,13 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
         { QStringLiteral("checks_host_name"), r.rootCert.checksHostName },
     };
     const QJsonObject timings{
+        // Durations of each step (not offsets): name resolution, TCP connect, the SSLRequest round
+        // trip, the TLS handshake; the session's connect-and-query time; the whole inspection.
         { QStringLiteral("resolve"), msOrNull(p.timings.resolve) },
-        { QStringLiteral("tcp"), msOrNull(p.timings.tcp) },
-        { QStringLiteral("ssl_request"), msOrNull(p.timings.sslRequest) },
-        { QStringLiteral("tls"), msOrNull(p.timings.tls) },
-        { QStringLiteral("session"), QJsonValue::Null },
+        { QStringLiteral("tcp"), msOrNull(p.timings.stepMs(p.timings.tcp, p.timings.resolve)) },
+        { QStringLiteral("ssl_request"), msOrNull(p.timings.stepMs(p.timings.sslRequest, p.timings.tcp)) },
+        { QStringLiteral("tls"), msOrNull(p.timings.stepMs(p.timings.tls, p.timings.sslRequest)) },
+        { QStringLiteral("session"), r.session.attempted ? msOrNull(r.session.totalMs) : QJsonValue(QJsonValue::Null) },
         { QStringLiteral("total"), msOrNull(r.totalMs) },
     };
     QJsonObject root{
@@ -151,10 +205,31 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
                                                   { QStringLiteral("summary"), r.summary },
                                                   { QStringLiteral("problems"), problems } } },
     };
-    if (r.probeOnly) {
-        root.insert(QStringLiteral("session"), QJsonObject{ { QStringLiteral("attempted"), false } });
-        root.insert(QStringLiteral("plaintext"), QJsonObject{ { QStringLiteral("tested"), false } });
+    QJsonObject session = sessionToJson(r.session);
+    if (r.session.attempted && !r.session.connected) {
+        const auto err = std::find_if(r.problems.cbegin(), r.problems.cend(), [](const Problem &pr) { return pr.isError(); });
+        if (err != r.problems.cend())
+            session.insert(QStringLiteral("explanation"), err->explanation);
     }
+    root.insert(QStringLiteral("session"), session);
+    root.insert(QStringLiteral("plaintext"), plaintextToJson(r.plaintext));
+    QJsonArray matrix;
+    for (const MatrixRow &m : r.matrix) {
+        matrix.append(QJsonObject{
+            { QStringLiteral("sslmode"), sslModeName(m.sslmode) },
+            { QStringLiteral("connected"), m.connected },
+            { QStringLiteral("encrypted"), m.encrypted },
+            { QStringLiteral("ca_verified"), m.caVerified },
+            { QStringLiteral("host_verified"), m.hostVerified },
+            { QStringLiteral("mitm_safe"), m.mitmSafe },
+            { QStringLiteral("password_withheld"), m.passwordWithheld },
+            { QStringLiteral("note"), m.note },
+            { QStringLiteral("error"), stringOrNull(m.error) },
+            { QStringLiteral("error_code"), stringOrNull(m.errorCode) },
+            { QStringLiteral("ms"), msOrNull(m.ms) },
+        });
+    }
+    root.insert(QStringLiteral("matrix"), matrix);
     return root;
 }
 

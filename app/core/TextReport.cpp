@@ -124,22 +124,73 @@ QString TextReport::render(const InspectionReport &r)
         }
     }
 
+    const SessionResult &ss = r.session;
+    if (ss.attempted) {
+        s << '\n' << tr("Session (libpq, sslmode=%1):").arg(sslModeName(e.sslmode)) << '\n';
+        if (ss.connected) {
+            s << tr("  connected    yes, %1").arg(ss.sslInUse ? tr("TLS in use: %1, %2, %3-bit key").arg(ss.protocol, ss.cipher).arg(ss.keyBits)
+                                                         : tr("WITHOUT TLS"))
+              << '\n';
+            if (ss.sslIsUsed.has_value())
+                s << tr("  server says  ssl_is_used = %1 (from %2)")
+                         .arg(*ss.sslIsUsed ? QStringLiteral("true") : QStringLiteral("false"), ss.sslIsUsedSource)
+                  << '\n';
+            if (!ss.sslinfoInstalled)
+                s << tr("               sslinfo is not installed (CREATE EXTENSION sslinfo gives ssl_is_used())") << '\n';
+            if (ss.pgStatSsl.has_value())
+                s << tr("  pg_stat_ssl  ssl=%1 %2 %3 %4").arg(*ss.pgStatSsl ? QStringLiteral("t") : QStringLiteral("f"),
+                                                        ss.pgStatSslVersion, ss.pgStatSslCipher,
+                                                        ss.pgStatSslBits ? QString::number(ss.pgStatSslBits) : QString())
+                  << '\n';
+            s << tr("  server       PostgreSQL %1, ssl=%2, rds.force_ssl=%3")
+                     .arg(ss.serverVersion, ss.showSsl, ss.rdsForceSsl ? *ss.rdsForceSsl : tr("(not an RDS parameter here)"))
+              << '\n';
+        } else {
+            s << tr("  connected    no: %1").arg(QString(ss.error).replace(QLatin1Char('\n'), QLatin1String(" / "))) << '\n';
+        }
+    }
+    if (r.plaintext.tested) {
+        const QString answer = !r.plaintext.accepted.has_value() ? tr("unknown")
+            : *r.plaintext.accepted                               ? tr("ACCEPTED")
+                                                                  : tr("refused");
+        s << tr("Plaintext    %1 (%2): %3").arg(answer, PlaintextResult::verdictName(r.plaintext.verdict), r.plaintext.explanation)
+          << '\n';
+    }
+    if (!r.matrix.isEmpty()) {
+        s << '\n' << tr("sslmode matrix:          connected encrypted CA-verified host-verified MITM-safe") << '\n';
+        auto yn = [](bool b) { return b ? QStringLiteral("yes") : QStringLiteral("no"); };
+        for (const MatrixRow &m : r.matrix) {
+            s << QStringLiteral("  %1%2 %3 %4 %5 %6 %7  %8")
+                     .arg(m.sslmode == e.sslmode ? QStringLiteral("> ") : QStringLiteral("  "))
+                     .arg(sslModeName(m.sslmode), -12)
+                     .arg(yn(m.connected), -9)
+                     .arg(yn(m.encrypted), -9)
+                     .arg(yn(m.caVerified), -11)
+                     .arg(yn(m.hostVerified), -13)
+                     .arg(yn(m.mitmSafe), -9)
+                     .arg(m.connected ? m.note : m.errorCode)
+              << '\n';
+        }
+    }
+
     const ProbeTimings &t = p.timings;
     s << tr("Timings      ");
     QStringList parts;
     if (t.tcp >= 0)
-        parts << tr("TCP %1 ms").arg(t.tcp);
+        parts << tr("TCP %1 ms").arg(ProbeTimings::stepMs(t.tcp, t.resolve));
     if (t.sslRequest >= 0)
-        parts << tr("SSLRequest %1 ms").arg(t.sslRequest);
+        parts << tr("SSLRequest %1 ms").arg(ProbeTimings::stepMs(t.sslRequest, t.tcp));
     if (t.tls >= 0)
-        parts << tr("TLS %1 ms").arg(t.tls);
+        parts << tr("TLS handshake %1 ms").arg(ProbeTimings::stepMs(t.tls, t.sslRequest));
+    if (ss.attempted && ss.connectMs >= 0)
+        parts << tr("session %1 ms").arg(ss.connectMs);
     parts << tr("total %1 ms").arg(r.totalMs);
     s << parts.join(QStringLiteral(", ")) << '\n';
 
     if (!r.problems.isEmpty()) {
         s << '\n' << tr("Problems:") << '\n';
         for (const Problem &pr : r.problems) {
-            s << QStringLiteral(" %1 [%2] %3").arg(pr.isError() ? tr("error") : tr("warning"), pr.code, pr.explanation)
+            s << QStringLiteral(" %1 [%2] %3: %4").arg(pr.isError() ? tr("error") : tr("warning"), pr.code, pr.title, pr.explanation)
               << '\n';
             if (!pr.detail.isEmpty())
                 s << tr("     detail: %1").arg(QString(pr.detail).replace(QLatin1Char('\n'), QLatin1Char(' '))) << '\n';
@@ -147,7 +198,23 @@ QString TextReport::render(const InspectionReport &r)
                 s << tr("     fix:    %1").arg(pr.fix) << '\n';
         }
     }
-    return out;
+    return sanitize(out);
+}
+
+QString TextReport::sanitize(const QString &text)
+{
+    // Certificates and servers can carry control characters (ESC sequences could redraw the terminal
+    // and fake a verdict): show every C0/C1 control and DEL, except newline, as \xNN.
+    QString clean;
+    clean.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 && u != u'\n') || (u >= 0x7f && u < 0xa0))
+            clean += QStringLiteral("\\x%1").arg(int(u), 2, 16, QLatin1Char('0'));
+        else
+            clean += c;
+    }
+    return clean;
 }
 
 } // namespace pgtls

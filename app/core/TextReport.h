@@ -13,6 +13,8 @@ class TextReport
 {
 public:
     static QString render(const InspectionReport &report);
+    // Control characters (except newline) shown as \xNN: text from servers never reaches a terminal raw.
+    static QString sanitize(const QString &text);
 };
 
 } // namespace pgtls

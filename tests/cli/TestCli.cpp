@@ -4,7 +4,10 @@
 #include "CertificateInfo.h"
 #include "Lab.h"
 
+#include <QDir>
 #include <QJsonArray>
+#include <QTemporaryDir>
+#include <QStandardPaths>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -65,6 +68,13 @@ private slots:
     void chainFingerprintsEqualOpensslSClient();
     void aliasExitsOneWithVerdictFirst();
     void environmentIsHonoured();
+    void homeDirectoryRootCertIsLibpqs();
+    void disableNeverCountsAsEncrypted();
+    void fullInspectionAnswersTheCoreQuestion();
+    void matrixFlagFillsTheMatrix();
+    void noPasswordAndNoTerminalFailsClearly();
+    void passwordIsAskedOnTheTerminalWithoutEcho();
+    void passwordNeverLeaks();
     void demoModeStartsTheLabAndInspectsIt_data();
     void demoModeStartsTheLabAndInspectsIt();
 
@@ -134,6 +144,16 @@ void TestCli::usageErrorsExitTwoAndNameTheFlag_data()
         << QStringList{ p, QStringLiteral("--colour") } << QStringLiteral("colour");
     QTest::newRow("a password in the connection string is refused")
         << QStringList{ p, QStringLiteral("host=x password=hunter2") } << QStringLiteral("contains a password");
+    QTest::newRow("an unquoted password is never echoed")
+        << QStringList{ p, QStringLiteral("host=x"), QStringLiteral("password=hunter2") } << QStringLiteral("too many arguments");
+    QTest::newRow("a URI password libpq cannot parse is never echoed")
+        << QStringList{ p, QStringLiteral("postgresql://u:hunter2%zz@h/db") } << QStringLiteral("contains a password");
+    QTest::newRow("a CA file without a certificate is named")
+        << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--sslrootcert"), QStringLiteral(PGTLS_SOURCE_DIR "/README.md") }
+        << QStringLiteral("holds no PEM certificate");
+    QTest::newRow("a hostaddr that is no address is named")
+        << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--hostaddr"), QStringLiteral("foo") }
+        << QStringLiteral("--hostaddr");
     QTest::newRow("two connection strings are refused")
         << QStringList{ p, QStringLiteral("host=x"), QStringLiteral("host=y") } << QStringLiteral("too many arguments");
     QTest::newRow("an unknown demo scenario is named")
@@ -224,6 +244,124 @@ void TestCli::environmentIsHonoured()
     const QJsonObject j = r.json();
     QCOMPARE(j.value(QStringLiteral("sslmode")).toString(), QStringLiteral("verify-ca"));
     QCOMPARE(j.value(QStringLiteral("endpoint")).toObject().value(QStringLiteral("host")).toString(), Lab::aliasHostName());
+}
+
+void TestCli::homeDirectoryRootCertIsLibpqs()
+{
+    // libpq takes ~/.postgresql/root.crt from $HOME: so must we.
+    QTemporaryDir home;
+    QVERIFY(QDir(home.path()).mkpath(QStringLiteral(".postgresql")));
+    QVERIFY(QFile::copy(m_lab->caBundlePath(), home.filePath(QStringLiteral(".postgresql/root.crt"))));
+    QStringList args = labArgs(Lab::endpointHostName());
+    args.removeAt(args.indexOf(QStringLiteral("--sslrootcert")) + 1);
+    args.removeAll(QStringLiteral("--sslrootcert"));
+    const Run r = runCli(args << QStringLiteral("--json"), { { QStringLiteral("HOME"), home.path() } });
+    QVERIFY2(r.exitCode == 0, r.out.constData());
+    QCOMPARE(r.json().value(QStringLiteral("root_cert")).toObject().value(QStringLiteral("path")).toString(),
+             home.filePath(QStringLiteral(".postgresql/root.crt")));
+}
+
+void TestCli::disableNeverCountsAsEncrypted()
+{
+    const Run r = runCli(labArgs(Lab::endpointHostName()) << QStringLiteral("--sslmode") << QStringLiteral("disable"));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith("FAIL: Not encrypted: sslmode=disable never uses TLS"), r.out.constData());
+}
+
+void TestCli::fullInspectionAnswersTheCoreQuestion()
+{
+    const QString conninfo = m_lab->endpoint().toConninfo();
+    const Run r = runCli({ conninfo, QStringLiteral("--json") }, { { QStringLiteral("PGPASSFILE"), m_lab->passfilePath() } });
+    QVERIFY2(r.exitCode == 0, r.out.constData());
+    const QJsonObject j = r.json();
+    const QJsonObject session = j.value(QStringLiteral("session")).toObject();
+    for (const char *key : { "attempted", "connected", "ssl_in_use", "ssl_is_used", "ssl_is_used_source", "protocol",
+                             "cipher", "server_version", "error", "explanation" })
+        QVERIFY2(session.contains(QLatin1String(key)), key);
+    QCOMPARE(session.value(QStringLiteral("connected")).toBool(), true);
+    QCOMPARE(session.value(QStringLiteral("ssl_is_used")).toBool(), true);
+    QCOMPARE(session.value(QStringLiteral("ssl_is_used_source")).toString(), QStringLiteral("sslinfo"));
+    QCOMPARE(session.value(QStringLiteral("rds_force_ssl")).toString(), QStringLiteral("1"));
+    const QJsonObject plaintext = j.value(QStringLiteral("plaintext")).toObject();
+    for (const char *key : { "tested", "accepted", "detail" })
+        QVERIFY2(plaintext.contains(QLatin1String(key)), key);
+    QCOMPARE(plaintext.value(QStringLiteral("accepted")).toBool(true), false);
+    QVERIFY(j.value(QStringLiteral("timings_ms")).toObject().value(QStringLiteral("session")).toInt(-1) >= 0);
+
+    const Run text = runCli({ conninfo }, { { QStringLiteral("PGPASSFILE"), m_lab->passfilePath() } });
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.startsWith("OK: Encrypted and verified"), text.out.constData());
+    QVERIFY(text.out.contains("ssl_is_used = true (from sslinfo)"));
+}
+
+void TestCli::matrixFlagFillsTheMatrix()
+{
+    const Run r = runCli({ m_lab->endpoint().toConninfo(), QStringLiteral("--matrix"), QStringLiteral("--json") },
+                         { { QStringLiteral("PGPASSFILE"), m_lab->passfilePath() } });
+    QCOMPARE(r.exitCode, 0);
+    const QJsonArray matrix = r.json().value(QStringLiteral("matrix")).toArray();
+    QCOMPARE(matrix.size(), 6);
+    QStringList modes;
+    for (const QJsonValue &v : matrix)
+        modes << v.toObject().value(QStringLiteral("sslmode")).toString();
+    QCOMPARE(modes, (QStringList{ QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                                  QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full") }));
+    QCOMPARE(matrix.last().toObject().value(QStringLiteral("mitm_safe")).toBool(), true);
+    QCOMPARE(matrix.first().toObject().value(QStringLiteral("encrypted")).toBool(), false);
+}
+
+void TestCli::noPasswordAndNoTerminalFailsClearly()
+{
+    const Run r = runCli({ m_lab->endpoint().toConninfo() }, { { QStringLiteral("PGPASSFILE"), QStringLiteral("/dev/null/no-passfile") } });
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith("FAIL: Failed: a password is needed"), r.out.constData());
+}
+
+void TestCli::passwordIsAskedOnTheTerminalWithoutEcho()
+{
+    // `script` gives pgtls-check a terminal; we answer the prompt once it appears.
+    const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+    QVERIFY2(!script.isEmpty(), "script (util-linux) is needed for the terminal test");
+    QProcess p;
+    QProcessEnvironment pe = QProcessEnvironment::systemEnvironment();
+    pe.insert(QStringLiteral("PGPASSFILE"), QStringLiteral("/dev/null/no-passfile"));
+    pe.remove(QStringLiteral("PGPASSWORD"));
+    p.setProcessEnvironment(pe);
+    const QString command = QStringLiteral("%1 '%2'").arg(QStringLiteral(PGTLS_CHECK_BIN), m_lab->endpoint().toConninfo());
+    p.start(script, { QStringLiteral("-q"), QStringLiteral("-e"), QStringLiteral("-c"), command, QStringLiteral("/dev/null") });
+    QByteArray seen;
+    QTRY_VERIFY_WITH_TIMEOUT((seen += p.readAll()).contains("Password for user labuser: "), 20000);
+    p.write(m_lab->password().toUtf8() + "\n");
+    QVERIFY(p.waitForFinished(30000));
+    seen += p.readAll();
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY2(seen.contains("OK: Encrypted and verified"), seen.constData());
+    QVERIFY2(!seen.contains(m_lab->password().toUtf8()), "the password was echoed");
+}
+
+void TestCli::passwordNeverLeaks()
+{
+    // A known password through PGPASSWORD, then every output, the JSON and the server log are searched.
+    const QByteArray password = m_lab->password().toUtf8();
+    const QMap<QString, QString> env{ { QStringLiteral("PGPASSWORD"), m_lab->password() },
+                                      { QStringLiteral("PGPASSFILE"), QStringLiteral("/dev/null/no-passfile") } };
+    const QString good = m_lab->endpoint().toConninfo();
+    const QString alias = QString(good).replace(Lab::endpointHostName(), Lab::aliasHostName());
+    const QList<QStringList> runs = {
+        { good }, { good, QStringLiteral("--json") }, { good, QStringLiteral("--matrix") },
+        { good, QStringLiteral("--matrix"), QStringLiteral("--json") }, { alias, QStringLiteral("--json") },
+        { good + QStringLiteral(" dbname=nosuchdb"), QStringLiteral("--json") },
+        { QString(good).replace(QStringLiteral("user=labuser"), QStringLiteral("user=nosuchuser")) },
+    };
+    for (const QStringList &args : runs) {
+        const Run r = runCli(args, env);
+        QVERIFY2(r.exitCode == 0 || r.exitCode == 1, qPrintable(args.join(QLatin1Char(' '))));
+        QVERIFY2(!r.out.contains(password), qPrintable(args.join(QLatin1Char(' '))));
+        QVERIFY2(!r.err.contains(password), qPrintable(args.join(QLatin1Char(' '))));
+    }
+    QFile log(m_lab->logPath());
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(!log.readAll().contains(password));
 }
 
 void TestCli::demoModeStartsTheLabAndInspectsIt_data()

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+#include "Judge.h"
+
+#include "ProblemCatalog.h"
+
+#include <QCoreApplication>
+
+namespace pgtls {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("pgtls::Judge", text);
+}
+
+void add(InspectionReport &r, const QString &code, const QString &detail = QString())
+{
+    r.problems << ProblemCatalog::make(code, detail, r);
+}
+
+void addProbeWarnings(InspectionReport &r)
+{
+    if (r.probe.chain.isEmpty())
+        return;
+    const CertificateInfo &leaf = r.probe.chain.first();
+    if (!leaf.isExpiredAt(r.now) && r.now.daysTo(leaf.notAfter) <= 30)
+        add(r, QStringLiteral("cert-expires-soon"), tr("notAfter %1").arg(leaf.notAfter.toString(Qt::ISODate)));
+}
+
+// Probe-only: the verdict is the probe's, judged the way libpq would judge that handshake.
+void judgeProbeOnly(InspectionReport &r)
+{
+    const ProbeResult &p = r.probe;
+    const SslMode mode = r.endpoint.sslmode;
+    if (!r.rootCert.error.isEmpty())
+        add(r, QStringLiteral("root-cert-missing"), r.rootCert.error);
+
+    bool ok = false;
+    if (mode == SslMode::Disable) {
+        // libpq never starts TLS in this mode, whatever the server offers.
+        add(r, QStringLiteral("sslmode-disable"));
+        r.ok = false;
+        r.summary = p.tlsOffered ? tr("Not encrypted: sslmode=disable never uses TLS (the server offers it)")
+                                 : tr("Not encrypted: sslmode=disable never uses TLS");
+        return;
+    }
+    if (p.outcome == ProbeResult::Outcome::TlsEstablished) {
+        bool trusted = true;
+        if (r.rootCert.verifies && !p.trust.trusted) {
+            trusted = false;
+            add(r, ProblemCatalog::trustCode(p.trust), p.trust.error);
+        }
+        bool hostOk = true;
+        if (mode == SslMode::VerifyFull && trusted && r.rootCert.verifies && (!p.hostMatch || !p.hostMatch->matched)) {
+            hostOk = false;
+            add(r, ProblemCatalog::hostMismatchCode(r),
+                p.hostMatch ? p.hostMatch->error : tr("host name must be specified for a verified SSL connection"));
+        }
+        ok = r.rootCert.error.isEmpty() && trusted && hostOk;
+        if (ok && mode == SslMode::Allow)
+            add(r, QStringLiteral("allow-tries-plaintext"));
+        if (ok && !r.rootCert.verifies)
+            add(r, QStringLiteral("server-not-authenticated"));
+        else if (ok && mode != SslMode::VerifyFull)
+            add(r, QStringLiteral("host-not-checked"));
+        addProbeWarnings(r);
+    } else {
+        add(r, p.errorCode.isEmpty() ? QStringLiteral("connection-failed") : p.errorCode, p.error);
+    }
+    r.ok = ok;
+
+    if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok && mode == SslMode::Allow) {
+        r.summary = tr("TLS offered, but sslmode=allow tries plaintext first: unencrypted whenever the server "
+                       "accepts that");
+    } else if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok) {
+        r.summary = mode == SslMode::VerifyFull ? tr("Encrypted and verified: trusted CA, host name matches")
+            : r.rootCert.verifies                ? tr("Encrypted, CA verified, but the host name is not checked")
+                                                 : tr("Encrypted, but the server was not authenticated: a man in the "
+                                                      "middle could read this");
+    } else if (p.outcome == ProbeResult::Outcome::TlsRefused) {
+        r.summary = tr("Not encrypted: the server refuses TLS");
+    } else if (p.outcome == ProbeResult::Outcome::Cancelled) {
+        r.summary = tr("Cancelled");
+    }
+}
+
+QString sessionCode(const InspectionReport &r)
+{
+    const SessionResult &s = r.session;
+    const QString code = s.errorCode;
+    if (code == QLatin1String("cert-verify-failed")) {
+        if (r.probe.trust.attempted && !r.probe.trust.trusted)
+            return ProblemCatalog::trustCode(r.probe.trust);
+        return QStringLiteral("untrusted");
+    }
+    if (code == QLatin1String("host-mismatch"))
+        return ProblemCatalog::hostMismatchCode(r);
+    if (code == QLatin1String("no-pg-hba-entry-no-encryption"))
+        return r.plaintext.verdict == PlaintextResult::Verdict::RefusedEncryptionRequired
+            ? QStringLiteral("plaintext-refused")
+            : QStringLiteral("no-pg-hba-entry");
+    if (ProblemCatalog::knownCodes().contains(code))
+        return code;
+    return QStringLiteral("session-failed");
+}
+
+void judgeSession(InspectionReport &r)
+{
+    const SessionResult &s = r.session;
+    const SslMode mode = r.endpoint.sslmode;
+    if (s.connected) {
+        r.ok = mode >= SslMode::Require ? s.sslInUse : true;
+        if (!s.sslInUse) {
+            add(r, QStringLiteral("not-encrypted"));
+        } else {
+            if (!r.rootCert.verifies)
+                add(r, QStringLiteral("server-not-authenticated"));
+            else if (mode != SslMode::VerifyFull)
+                add(r, QStringLiteral("host-not-checked"));
+        }
+        if (s.sslIsUsed.has_value() && *s.sslIsUsed != s.sslInUse) {
+            add(r, QStringLiteral("tls-terminated-by-proxy"),
+                tr("libpq: TLS %1; server (%2): %3")
+                    .arg(s.sslInUse ? tr("in use") : tr("not in use"), s.sslIsUsedSource,
+                         *s.sslIsUsed ? tr("TLS") : tr("no TLS")));
+        } else if (s.sslInUse && s.pgStatSsl.value_or(false)
+                   && ((!s.pgStatSslVersion.isEmpty() && s.pgStatSslVersion != s.protocol)
+                       || (!s.pgStatSslCipher.isEmpty() && s.pgStatSslCipher != s.cipher))) {
+            add(r, QStringLiteral("tls-parameters-differ"),
+                tr("libpq: %1 %2; server: %3 %4").arg(s.protocol, s.cipher, s.pgStatSslVersion, s.pgStatSslCipher));
+        }
+        if (!s.sslinfoInstalled && !s.serverVersion.isEmpty())
+            add(r, QStringLiteral("sslinfo-missing"));
+        if (s.sslInUse)
+            addProbeWarnings(r);
+    } else {
+        r.ok = false;
+        QString detail = s.error;
+        const QString code = sessionCode(r);
+        if (s.errorCode == QLatin1String("cert-verify-failed") && !r.probe.trust.error.isEmpty())
+            detail += QStringLiteral(" (%1)").arg(r.probe.trust.error);
+        add(r, code, detail);
+    }
+
+    if (r.plaintext.accepted.value_or(false))
+        add(r, QStringLiteral("plaintext-accepted"), r.plaintext.detail);
+
+    const bool proxy = std::any_of(r.problems.cbegin(), r.problems.cend(), [](const Problem &p) {
+        return p.code == QLatin1String("tls-terminated-by-proxy");
+    });
+    if (!s.connected)
+        return;
+    if (proxy)
+        r.summary = tr("Encrypted only as far as a proxy: the server sees this session unencrypted");
+    else if (!s.sslInUse)
+        r.summary = tr("Not encrypted: sslmode=%1 connected without TLS").arg(sslModeName(mode));
+    else if (mode == SslMode::VerifyFull)
+        r.summary = tr("Encrypted and verified: trusted CA, host name matches");
+    else if (r.rootCert.verifies)
+        r.summary = tr("Encrypted, CA verified, but the host name is not checked");
+    else
+        r.summary = tr("Encrypted, but the server was not authenticated: a man in the middle could read this");
+}
+
+} // namespace
+
+PlaintextResult Judge::classifyPlaintext(const SessionResult &a, const SessionResult &ref)
+{
+    using V = PlaintextResult::Verdict;
+    PlaintextResult p;
+    p.tested = a.attempted;
+    p.attempt = a;
+    p.reference = ref;
+    p.detail = a.error;
+    if (!a.attempted) {
+        p.verdict = V::NotTested;
+        return p;
+    }
+    const QString code = a.errorCode;
+    // Did the same user and database get past pg_hba over TLS?
+    const bool tlsPassedHba = ref.connected || ref.reachedAuthentication || ref.needsPassword
+        || ref.errorCode == QLatin1String("password-needed") || ref.errorCode == QLatin1String("password-failed")
+        || ref.errorCode == QLatin1String("role-missing") || ref.errorCode == QLatin1String("database-missing");
+    const bool tlsRefusedByHba = ref.errorCode.startsWith(QLatin1String("no-pg-hba-entry"))
+        || ref.errorCode == QLatin1String("pg-hba-reject");
+    if (a.connected) {
+        p.verdict = V::Accepted;
+        p.accepted = true;
+        p.explanation = tr("The server accepted an unencrypted connection and logged it in (no password asked).");
+    } else if (a.needsPassword || a.reachedAuthentication || code == QLatin1String("password-needed")) {
+        p.verdict = V::AcceptedAuthRequired;
+        p.accepted = true;
+        p.explanation = tr("The server accepts unencrypted connections: it asked for the password over plaintext "
+                           "(we did not send it). rds.force_ssl is 0 here, or pg_hba.conf has host lines.");
+    } else if (code == QLatin1String("role-missing") || code == QLatin1String("database-missing")
+               || code == QLatin1String("password-failed")) {
+        p.verdict = V::AcceptedLoginFailed;
+        p.accepted = true;
+        p.explanation = tr("pg_hba.conf admits unencrypted connections; this login failed for another reason.");
+    } else if (code == QLatin1String("no-pg-hba-entry-no-encryption") || code == QLatin1String("pg-hba-reject")
+               || code == QLatin1String("no-pg-hba-entry")) {
+        p.accepted = false;
+        if (tlsPassedHba) {
+            p.verdict = V::RefusedEncryptionRequired;
+            p.explanation = tr("The server refuses unencrypted connections and admits TLS ones: encryption is "
+                               "required (on RDS: rds.force_ssl=1).");
+        } else if (tlsRefusedByHba) {
+            p.verdict = V::RefusedNoEntry;
+            p.explanation = tr("Refused, but TLS connections for this user and database are refused too: "
+                               "pg_hba.conf has no entry for them at all, so this says nothing about encryption.");
+        } else {
+            p.verdict = V::RefusedUnknownWhy;
+            p.explanation = tr("Refused without TLS; the comparison attempt with TLS did not get far enough to "
+                               "tell whether encryption is what the server requires.");
+        }
+    } else {
+        p.verdict = V::Inconclusive;
+        p.explanation = tr("The unencrypted attempt ended without an answer either way.");
+    }
+    return p;
+}
+
+MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a, bool passwordWithheld,
+                           const RootCertResolution &rootCert)
+{
+    MatrixRow row;
+    row.sslmode = mode;
+    row.passwordWithheld = passwordWithheld;
+    row.connected = a.connected || (passwordWithheld && (a.needsPassword || a.reachedAuthentication));
+    row.encrypted = row.connected && a.sslInUse;
+    // libpq verified the chain if it used TLS with a root file (verify-* always need one).
+    row.caVerified = row.encrypted && rootCert.verifies;
+    row.hostVerified = row.encrypted && mode == SslMode::VerifyFull;
+    // Safe against a man in the middle only if an attacker can neither downgrade (allow/prefer fall back
+    // to plaintext, disable never encrypts), nor present another certificate (needs CA + host checks).
+    const bool downgradable = mode == SslMode::Disable || mode == SslMode::Allow || mode == SslMode::Prefer;
+    row.mitmSafe = row.connected && row.encrypted && row.caVerified && row.hostVerified && !downgradable;
+    row.error = a.connected ? QString() : a.error;
+    row.errorCode = a.connected ? QString() : a.errorCode;
+    row.ms = a.totalMs;
+    if (!row.connected)
+        row.note = tr("Did not connect.");
+    else if (!row.encrypted)
+        row.note = tr("Unencrypted: anyone on the path can read and change the traffic.");
+    else if (downgradable)
+        row.note = tr("Encrypted this time, but an attacker who refuses TLS gets a plaintext connection.");
+    else if (!row.caVerified)
+        row.note = tr("Encrypted, but any certificate is accepted: a man in the middle can read everything.");
+    else if (!row.hostVerified)
+        row.note = tr("Encrypted and CA-checked, but any server with a certificate from the same CA passes.");
+    else
+        row.note = tr("Encrypted, CA and host name verified: safe against a man in the middle.");
+    if (passwordWithheld && row.connected && !a.connected)
+        row.note += QLatin1Char(' ') + tr("(Reached authentication; the password is never sent on this attempt.)");
+    return row;
+}
+
+void Judge::apply(InspectionReport &r)
+{
+    r.problems.clear();
+    r.summary.clear();
+    r.ok = false;
+    if (r.probeOnly) {
+        judgeProbeOnly(r);
+    } else {
+        if (r.plaintext.attempt.attempted)
+            r.plaintext = classifyPlaintext(r.plaintext.attempt, r.plaintext.reference);
+        judgeSession(r);
+    }
+    if (r.summary.isEmpty()) {
+        const auto firstError = std::find_if(r.problems.cbegin(), r.problems.cend(),
+                                             [](const Problem &p) { return p.isError(); });
+        r.summary = firstError != r.problems.cend() ? tr("Failed: %1").arg(firstError->title) : tr("Failed");
+    }
+}
+
+} // namespace pgtls

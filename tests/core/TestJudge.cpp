@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+// The verdict's pure parts: the plaintext test's classification and the sslmode matrix rows.
+#include "Judge.h"
+#include "ProblemCatalog.h"
+
+#include <QtTest>
+
+using namespace pgtls;
+
+Q_DECLARE_METATYPE(pgtls::SessionResult)
+Q_DECLARE_METATYPE(pgtls::PlaintextResult::Verdict)
+Q_DECLARE_METATYPE(pgtls::SslMode)
+
+namespace {
+
+SessionResult connectedWith(bool tls)
+{
+    SessionResult s;
+    s.attempted = true;
+    s.connected = true;
+    s.sslInUse = tls;
+    return s;
+}
+
+SessionResult failedWith(const QString &code, bool needsPassword = false)
+{
+    SessionResult s;
+    s.attempted = true;
+    s.errorCode = code;
+    s.error = QStringLiteral("libpq says: ") + code;
+    s.needsPassword = needsPassword;
+    s.reachedAuthentication = needsPassword;
+    return s;
+}
+
+RootCertResolution rootCert(bool verifies)
+{
+    RootCertResolution r;
+    r.verifies = verifies;
+    r.exists = verifies;
+    return r;
+}
+
+} // namespace
+
+class TestJudge : public QObject
+{
+    Q_OBJECT
+private slots:
+    void plaintextIsClassified_data();
+    void plaintextIsClassified();
+    void matrixRowDerivesProtection_data();
+    void matrixRowDerivesProtection();
+    void everyCatalogCodeHasWords();
+    void rdsRegionIsParsed_data();
+    void rdsRegionIsParsed();
+};
+
+void TestJudge::plaintextIsClassified_data()
+{
+    QTest::addColumn<SessionResult>("plain");
+    QTest::addColumn<SessionResult>("tls");
+    QTest::addColumn<PlaintextResult::Verdict>("verdict");
+    QTest::addColumn<int>("accepted"); // -1 unknown, 0 no, 1 yes
+    using V = PlaintextResult::Verdict;
+    const SessionResult tlsAsksPassword = failedWith(QStringLiteral("password-needed"), true);
+    QTest::newRow("a plaintext login that succeeds is accepted")
+        << connectedWith(false) << connectedWith(true) << V::Accepted << 1;
+    QTest::newRow("a password request over plaintext means plaintext is accepted")
+        << failedWith(QStringLiteral("password-needed"), true) << tlsAsksPassword << V::AcceptedAuthRequired << 1;
+    QTest::newRow("an unknown database after pg_hba means plaintext is accepted")
+        << failedWith(QStringLiteral("database-missing")) << failedWith(QStringLiteral("database-missing"))
+        << V::AcceptedLoginFailed << 1;
+    QTest::newRow("no pg_hba entry without encryption while TLS gets in means encryption is required")
+        << failedWith(QStringLiteral("no-pg-hba-entry-no-encryption")) << tlsAsksPassword
+        << V::RefusedEncryptionRequired << 0;
+    QTest::newRow("an explicit reject line while TLS gets in means encryption is required")
+        << failedWith(QStringLiteral("pg-hba-reject")) << connectedWith(true) << V::RefusedEncryptionRequired << 0;
+    QTest::newRow("refused both with and without TLS says nothing about encryption")
+        << failedWith(QStringLiteral("no-pg-hba-entry-no-encryption")) << failedWith(QStringLiteral("no-pg-hba-entry"))
+        << V::RefusedNoEntry << 0;
+    QTest::newRow("refused without TLS while the TLS attempt timed out cannot say why")
+        << failedWith(QStringLiteral("no-pg-hba-entry-no-encryption")) << failedWith(QStringLiteral("timeout"))
+        << V::RefusedUnknownWhy << 0;
+    QTest::newRow("a timeout is inconclusive")
+        << failedWith(QStringLiteral("timeout")) << failedWith(QStringLiteral("timeout")) << V::Inconclusive << -1;
+    QTest::newRow("a refused port is inconclusive")
+        << failedWith(QStringLiteral("connection-refused")) << failedWith(QStringLiteral("connection-refused"))
+        << V::Inconclusive << -1;
+}
+
+void TestJudge::plaintextIsClassified()
+{
+    QFETCH(SessionResult, plain);
+    QFETCH(SessionResult, tls);
+    QFETCH(int, accepted);
+    const PlaintextResult r = Judge::classifyPlaintext(plain, tls);
+    QVERIFY(r.tested);
+    QTEST(r.verdict, "verdict");
+    QCOMPARE(r.accepted.has_value() ? int(*r.accepted) : -1, accepted);
+    QVERIFY(!r.explanation.isEmpty());
+    QCOMPARE(r.detail, plain.error);
+}
+
+void TestJudge::matrixRowDerivesProtection_data()
+{
+    QTest::addColumn<SslMode>("mode");
+    QTest::addColumn<SessionResult>("attempt");
+    QTest::addColumn<bool>("withheld");
+    QTest::addColumn<bool>("rootFile");
+    QTest::addColumn<QString>("expected"); // connected encrypted ca host mitm as 5 chars of 0/1
+
+    QTest::newRow("disable connects unencrypted and is not safe")
+        << SslMode::Disable << failedWith(QStringLiteral("password-needed"), true) << true << true << QStringLiteral("10000");
+    QTest::newRow("prefer encrypted without a root file is not verified")
+        << SslMode::Prefer << connectedWith(true) << false << false << QStringLiteral("11000");
+    QTest::newRow("prefer with a root file verifies the CA but stays downgradable")
+        << SslMode::Prefer << connectedWith(true) << false << true << QStringLiteral("11100");
+    QTest::newRow("prefer that fell back to plaintext is unencrypted")
+        << SslMode::Prefer << connectedWith(false) << false << true << QStringLiteral("10000");
+    QTest::newRow("require without a root file encrypts only")
+        << SslMode::Require << connectedWith(true) << false << false << QStringLiteral("11000");
+    QTest::newRow("verify-ca checks the CA, not the host")
+        << SslMode::VerifyCa << connectedWith(true) << false << true << QStringLiteral("11100");
+    QTest::newRow("verify-full that connected is safe")
+        << SslMode::VerifyFull << connectedWith(true) << false << true << QStringLiteral("11111");
+    QTest::newRow("verify-full that failed is nothing")
+        << SslMode::VerifyFull << failedWith(QStringLiteral("host-mismatch")) << false << true << QStringLiteral("00000");
+    QTest::newRow("allow that reached authentication over TLS counts as connected and encrypted")
+        << SslMode::Allow << [] { SessionResult s = failedWith(QStringLiteral("password-needed"), true); s.sslInUse = true; return s; }()
+        << true << false << QStringLiteral("11000");
+}
+
+void TestJudge::matrixRowDerivesProtection()
+{
+    QFETCH(SslMode, mode);
+    QFETCH(SessionResult, attempt);
+    QFETCH(bool, withheld);
+    QFETCH(bool, rootFile);
+    QFETCH(QString, expected);
+    const MatrixRow row = Judge::matrixRow(mode, attempt, withheld, rootCert(rootFile));
+    const QString got = QStringLiteral("%1%2%3%4%5")
+                            .arg(int(row.connected))
+                            .arg(int(row.encrypted))
+                            .arg(int(row.caVerified))
+                            .arg(int(row.hostVerified))
+                            .arg(int(row.mitmSafe));
+    QCOMPARE(got, expected);
+    QVERIFY(!row.note.isEmpty());
+    QCOMPARE(row.passwordWithheld, withheld);
+}
+
+void TestJudge::everyCatalogCodeHasWords()
+{
+    const InspectionReport context;
+    for (const QString &code : ProblemCatalog::knownCodes()) {
+        const Problem p = ProblemCatalog::make(code, QStringLiteral("detail"), context);
+        QCOMPARE(p.code, code);
+        QVERIFY2(!p.title.isEmpty() && p.title != QLatin1String("problem"), qPrintable(code));
+        QVERIFY2((!p.explanation.isEmpty() && p.explanation != QLatin1String("See the detail."))
+                     || code == QLatin1String("untrusted") || code == QLatin1String("session-failed"),
+                 qPrintable(code));
+        QCOMPARE(p.detail, QStringLiteral("detail"));
+    }
+}
+
+void TestJudge::rdsRegionIsParsed_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<QString>("region");
+    QTest::newRow("an instance endpoint") << QStringLiteral("mydb.c9akciq32.eu-west-1.rds.amazonaws.com") << QStringLiteral("eu-west-1");
+    QTest::newRow("an Aurora cluster endpoint") << QStringLiteral("app.cluster-c9akciq32.us-east-2.rds.amazonaws.com") << QStringLiteral("us-east-2");
+    QTest::newRow("an Aurora reader endpoint") << QStringLiteral("app.cluster-ro-c9akciq32.ap-south-1.rds.amazonaws.com") << QStringLiteral("ap-south-1");
+    QTest::newRow("an RDS Proxy endpoint") << QStringLiteral("p.proxy-c9akciq32.eu-central-1.rds.amazonaws.com") << QStringLiteral("eu-central-1");
+    QTest::newRow("a China endpoint") << QStringLiteral("db.c9akciq32.cn-north-1.rds.amazonaws.com.cn") << QStringLiteral("cn-north-1");
+    QTest::newRow("a GovCloud endpoint") << QStringLiteral("db.c9akciq32.us-gov-west-1.rds.amazonaws.com") << QStringLiteral("us-gov-west-1");
+    QTest::newRow("upper case is fine") << QStringLiteral("MYDB.C9AKCIQ32.EU-WEST-1.RDS.AMAZONAWS.COM") << QStringLiteral("eu-west-1");
+    QTest::newRow("an alias is not an RDS endpoint") << QStringLiteral("db.example.internal") << QString();
+    QTest::newRow("a look-alike domain is not an RDS endpoint") << QStringLiteral("mydb.c9.eu-west-1.rds.amazonaws.com.evil.example") << QString();
+}
+
+void TestJudge::rdsRegionIsParsed()
+{
+    QFETCH(QString, host);
+    QTEST(ProblemCatalog::rdsRegionOf(host), "region");
+}
+
+QTEST_GUILESS_MAIN(TestJudge)
+#include "TestJudge.moc"
