@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "Lab.h"
 
+#include "LabFiles.h"
+
 #include "LabPki.h"
 
 #include <QCoreApplication>
@@ -75,26 +77,9 @@ QString errnoText(int err)
 bool writeFileMode(const QString &path, const QByteArray &data, mode_t mode,
     const ServerUser *owner, QString *error)
 {
-    const QByteArray native = QFile::encodeName(path);
-    const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    bool ok = fd >= 0 && ::fchmod(fd, mode) == 0;
-    if (ok && owner && owner->switchUser)
-        ok = ::fchown(fd, owner->uid, owner->gid) == 0;
-    qsizetype done = 0;
-    while (ok && done < data.size()) {
-        const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        if (ok)
-            done += n;
-    }
-    const int savedErrno = errno;
-    if (fd >= 0 && ::close(fd) != 0)
-        ok = false;
-    if (!ok && error)
-        *error = QStringLiteral("cannot write %1: %2").arg(path, errnoText(savedErrno));
-    return ok;
+    const bool switchUser = owner && owner->switchUser;
+    return writeFileWithMode(path, data, mode, error, switchUser, switchUser ? owner->uid : 0,
+                             switchUser ? owner->gid : 0);
 }
 
 // Replaces a server file in one step, so that a reload never reads half a file.

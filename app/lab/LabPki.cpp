@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "LabPki.h"
 
+#include "LabFiles.h"
+
 #include "CertBuilder.h"
 
 #include <QDateTime>
@@ -62,30 +64,6 @@ CertRequest leafRequest(
     req.notBefore = notBefore;
     req.notAfter = notAfter;
     return req;
-}
-
-// Writes with open(2) so that a key never exists, even for a moment, with a wider mode.
-bool writeFile(const QString &path, const QByteArray &data, mode_t mode, QString *error)
-{
-    const QByteArray native = QFile::encodeName(path);
-    const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    bool ok = fd >= 0 && ::fchmod(fd, mode) == 0;
-    qsizetype done = 0;
-    while (ok && done < data.size()) {
-        const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        if (ok)
-            done += n;
-    }
-    const int savedErrno = errno;
-    if (fd >= 0 && ::close(fd) != 0)
-        ok = false;
-    if (!ok && error)
-        *error = QStringLiteral("cannot write %1: %2")
-                     .arg(path, QString::fromLocal8Bit(std::strerror(savedErrno)));
-    return ok;
 }
 
 } // namespace
@@ -196,7 +174,7 @@ bool LabPki::generate(QString *error) const
                     *error = QStringLiteral("empty PEM for %1").arg(f.path);
                 return false;
             }
-            if (!writeFile(f.path, f.data, f.mode, error))
+            if (!writeFileWithMode(f.path, f.data, f.mode, error))
                 return false;
         }
     } catch (const std::exception &e) {

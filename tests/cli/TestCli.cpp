@@ -3,6 +3,7 @@
 // what `openssl s_client -starttls postgres -showcerts` sees on the same lab server.
 #include "CertificateInfo.h"
 #include "Lab.h"
+#include "../support/LabFixture.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -87,11 +88,8 @@ void TestCli::initTestCase()
 {
     QVERIFY2(QFileInfo::exists(QStringLiteral(PGTLS_CHECK_BIN)), PGTLS_CHECK_BIN);
     m_lab = new Lab(this);
-    QSignalSpy started(m_lab, &Lab::started);
-    QSignalSpy failed(m_lab, &Lab::failed);
-    m_lab->start(Scenario::Correct);
-    QVERIFY(started.wait(20000) || !failed.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString error = test::startLab(*m_lab);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void TestCli::cleanupTestCase()

@@ -2,6 +2,7 @@
 // pgtls-check's outcome must agree with psql's for every sslmode, CA file and host name, on every
 // lab scenario that changes what libpq decides.
 #include "Lab.h"
+#include "../support/LabFixture.h"
 #include "SslMode.h"
 
 #include <QProcess>
@@ -57,11 +58,8 @@ void TestPsqlAgreement::initTestCase()
         m_psql = Lab::serverBinDirectory() + QStringLiteral("/psql");
     QVERIFY2(QFileInfo::exists(m_psql), "psql is needed (postgresql-client-15)");
     m_lab = new Lab(this);
-    QSignalSpy started(m_lab, &Lab::started);
-    QSignalSpy failed(m_lab, &Lab::failed);
-    m_lab->start(Scenario::Correct);
-    QVERIFY(started.wait(20000) || !failed.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString error = test::startLab(*m_lab);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void TestPsqlAgreement::cleanupTestCase()
@@ -81,11 +79,8 @@ void TestPsqlAgreement::pgtlsCheckAgreesWithPsql_data()
 void TestPsqlAgreement::pgtlsCheckAgreesWithPsql()
 {
     QFETCH(Scenario, scenario);
-    QSignalSpy changed(m_lab, &Lab::scenarioChanged);
-    if (m_lab->scenario() != scenario) {
-        m_lab->setScenario(scenario);
-        QVERIFY(changed.wait(15000));
-    }
+    const QString error = test::switchScenario(*m_lab, scenario);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     const QString rogue = m_lab->rogueCaBundlePath();
     const QList<QPair<QString, QString>> caFiles = { { QStringLiteral("lab CA"), m_lab->caBundlePath() },
                                                      { QStringLiteral("another CA"), rogue },

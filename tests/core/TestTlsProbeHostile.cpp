@@ -2,6 +2,7 @@
 // The TLS probe against hostile and broken servers: each must end in a clear error inside the
 // timeout, never a hang or a crash. Also a well-behaved TLS server, to check chain capture.
 #include "CertBuilder.h"
+#include "../support/TestCerts.h"
 #include "TlsProbe.h"
 
 #include <QSslCertificate>
@@ -232,17 +233,11 @@ void TestTlsProbeHostile::hostileServerEndsInAClearError()
 void TestTlsProbeHostile::tlsServerThatIsNotPostgresIsRecognised()
 {
     // A TLS server (e.g. HTTPS) expects a ClientHello at once; our SSLRequest is junk to it.
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    CertRequest req;
-    req.subject = { { QStringLiteral("CN"), QStringLiteral("https.example.com") } };
-    req.notBefore = now.addDays(-1);
-    req.notAfter = now.addDays(1);
-    const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
-    const IssuedCert cert = CertBuilder::selfSigned(req, key);
+    const test::TestCert cert = test::makeCert(QStringLiteral("https.example.com"));
     QSslServer server;
     QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
-    conf.setLocalCertificate(QSslCertificate(cert.der, QSsl::Der));
-    conf.setPrivateKey(QSslKey(key.toPem(), QSsl::Ec));
+    conf.setLocalCertificate(cert.qt());
+    conf.setPrivateKey(cert.qtKey());
     server.setSslConfiguration(conf);
     QVERIFY(server.listen(QHostAddress::LocalHost));
     int finished = 0;
@@ -350,14 +345,8 @@ void TestTlsProbeHostile::cancelOrRestartFromAStepHandlerIsSafe()
 {
     QFETCH(QString, step);
     QFETCH(bool, restart);
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    CertRequest req;
-    req.subject = { { QStringLiteral("CN"), QStringLiteral("db.example.com") } };
-    req.notBefore = now.addDays(-1);
-    req.notAfter = now.addDays(1);
-    const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
-    const IssuedCert cert = CertBuilder::selfSigned(req, key);
-    FakePostgresTlsServer server({ QSslCertificate(cert.der, QSsl::Der) }, QSslKey(key.toPem(), QSsl::Ec));
+    const test::TestCert cert = test::makeCert(QStringLiteral("db.example.com"));
+    FakePostgresTlsServer server({ cert.qt() }, cert.qtKey());
     QVERIFY(server.listen(QHostAddress::LocalHost));
     TlsProbe probe;
     QSignalSpy finished(&probe, &TlsProbe::finished);
@@ -405,14 +394,8 @@ void TestTlsProbeHostile::noHostMeansTheUnixSocket()
 
 void TestTlsProbeHostile::sniCanBeTurnedOffAndProtocolsBounded()
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    CertRequest req;
-    req.subject = { { QStringLiteral("CN"), QStringLiteral("db.example.com") } };
-    req.notBefore = now.addDays(-1);
-    req.notAfter = now.addDays(1);
-    const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
-    const IssuedCert cert = CertBuilder::selfSigned(req, key);
-    FakePostgresTlsServer server({ QSslCertificate(cert.der, QSsl::Der) }, QSslKey(key.toPem(), QSsl::Ec));
+    const test::TestCert cert = test::makeCert(QStringLiteral("db.example.com"));
+    FakePostgresTlsServer server({ cert.qt() }, cert.qtKey());
     QVERIFY(server.listen(QHostAddress::LocalHost));
     Endpoint e = endpointFor(server.serverPort());
     ProbeResult r = runProbe(e, 5000);

@@ -4,8 +4,10 @@
 // TLS-terminating relay for the proxy-disagreement warning; scripted servers for the pg_hba and
 // login problems the lab cannot produce.
 #include "CertBuilder.h"
+#include "../support/TestCerts.h"
 #include "Inspector.h"
 #include "Lab.h"
+#include "../support/LabFixture.h"
 #include "ReportJson.h"
 
 #include <QSslCertificate>
@@ -172,11 +174,8 @@ void TestInspection::initTestCase()
     QVERIFY2(!QFileInfo::exists(QStringLiteral("/root/.postgresql/root.crt")),
              "a ~/.postgresql/root.crt of the machine's user would change libpq's behaviour in these tests");
     m_lab = new Lab(this);
-    QSignalSpy started(m_lab, &Lab::started);
-    QSignalSpy failed(m_lab, &Lab::failed);
-    m_lab->start(Scenario::Correct);
-    QVERIFY(started.wait(20000) || !failed.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString error = test::startLab(*m_lab);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void TestInspection::cleanupTestCase()
@@ -186,13 +185,8 @@ void TestInspection::cleanupTestCase()
 
 void TestInspection::switchTo(Scenario scenario)
 {
-    if (m_lab->scenario() == scenario)
-        return;
-    QSignalSpy changed(m_lab, &Lab::scenarioChanged);
-    QSignalSpy failed(m_lab, &Lab::failed);
-    m_lab->setScenario(scenario);
-    QVERIFY(changed.wait(15000) || !failed.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString error = test::switchScenario(*m_lab, scenario);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 InspectionReport TestInspection::inspect(const Endpoint &ep, const InspectionOptions &given)
@@ -436,27 +430,15 @@ void TestInspection::proxyThatTerminatesTlsIsFlagged()
 {
     // The relay does TLS with the client and plaintext with the lab server (which must accept it).
     switchTo(Scenario::PlaintextAccepted);
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    CertRequest caReq;
-    caReq.subject = { { QStringLiteral("CN"), QStringLiteral("Test Proxy CA") } };
-    caReq.notBefore = now.addDays(-1);
-    caReq.notAfter = now.addDays(30);
-    caReq.isCa = true;
-    const IssuedCert ca = CertBuilder::selfSigned(caReq, PrivateKey::generate(PrivateKey::Type::EcP256));
-    CertRequest leafReq;
-    leafReq.subject = { { QStringLiteral("CN"), QStringLiteral("pooler.example.internal") } };
-    leafReq.notBefore = now.addDays(-1);
-    leafReq.notAfter = now.addDays(30);
-    leafReq.sanDns = { QStringLiteral("pooler.example.internal") };
-    const PrivateKey leafKey = PrivateKey::generate(PrivateKey::Type::EcP256);
-    const IssuedCert leaf = CertBuilder::issue(leafReq, leafKey, ca);
+    const test::TestCert ca = test::makeCert(QStringLiteral("Test Proxy CA"), nullptr, true);
+    const test::TestCert leaf = test::makeCert(QStringLiteral("pooler.example.internal"), &ca);
     QTemporaryDir dir;
     QFile caFile(dir.filePath(QStringLiteral("proxy-ca.pem")));
     QVERIFY(caFile.open(QIODevice::WriteOnly));
-    caFile.write(ca.pem);
+    caFile.write(ca.cert.pem);
     caFile.close();
 
-    TlsTerminatingRelay relay(m_lab->port(), { QSslCertificate(leaf.der, QSsl::Der) }, QSslKey(leafKey.toPem(), QSsl::Ec));
+    TlsTerminatingRelay relay(m_lab->port(), { leaf.qt() }, leaf.qtKey());
     QVERIFY(relay.listen(QHostAddress::LocalHost));
     Endpoint ep = m_lab->endpoint();
     ep.host = QStringLiteral("pooler.example.internal");

@@ -4,6 +4,7 @@
 #include "CertificateInfo.h"
 #include "Inspector.h"
 #include "Lab.h"
+#include "../support/LabFixture.h"
 #include "ReportJson.h"
 
 #include <QFile>
@@ -44,11 +45,8 @@ private:
 void TestProbeAgainstLab::initTestCase()
 {
     m_lab = new Lab(this);
-    QSignalSpy started(m_lab, &Lab::started);
-    QSignalSpy failed(m_lab, &Lab::failed);
-    m_lab->start(Scenario::Correct);
-    QVERIFY(started.wait(20000) || !failed.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString error = test::startLab(*m_lab);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     qInfo("lab started in %lld ms on port %u", m_lab->startMilliseconds(), m_lab->port());
     QFile ca(m_lab->caBundlePath());
     QVERIFY(ca.open(QIODevice::ReadOnly));
@@ -66,13 +64,8 @@ void TestProbeAgainstLab::cleanupTestCase()
 
 void TestProbeAgainstLab::switchTo(Scenario scenario)
 {
-    if (m_lab->scenario() == scenario)
-        return;
-    QSignalSpy changed(m_lab, &Lab::scenarioChanged);
-    QSignalSpy failed(m_lab, &Lab::failed);
-    m_lab->setScenario(scenario);
-    QVERIFY(changed.wait(15000) || !failed.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString error = test::switchScenario(*m_lab, scenario);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 InspectionReport TestProbeAgainstLab::inspect(Scenario scenario, SslMode mode, const QString &homeDir,
