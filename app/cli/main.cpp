@@ -6,6 +6,7 @@
 #include "Endpoint.h"
 #include "Inspector.h"
 #include "Lab.h"
+#include "ReportHtml.h"
 #include "ReportJson.h"
 #include "RootCert.h"
 #include "TextReport.h"
@@ -15,6 +16,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QJsonObject>
 #include <QTextStream>
 
@@ -177,6 +179,9 @@ int main(int argc, char **argv)
                                        tr("Also try all six sslmodes, concurrently (no password is sent in "
                                           "disable/allow)."));
     const QCommandLineOption jsonOpt({ QStringLiteral("json") }, tr("Print the report as JSON on stdout."));
+    const QCommandLineOption htmlOpt({ QStringLiteral("html") },
+                                     tr("Also write a self-contained HTML report to FILE (for a ticket)."),
+                                     QStringLiteral("FILE"));
     const QCommandLineOption timeoutOpt({ QStringLiteral("timeout") },
                                         tr("Bound for the whole inspection, in seconds (default 10)."),
                                         QStringLiteral("SECONDS"));
@@ -191,7 +196,7 @@ int main(int argc, char **argv)
         tr("With --demo: correct, alias, unknown-ca, expired, plaintext-accepted, no-sslinfo or ssl-off."),
         QStringLiteral("NAME"), QStringLiteral("correct"));
     parser.addOptions({ helpOpt, versionOpt, hostOpt, portOpt, dbOpt, userOpt, hostaddrOpt, sslmodeOpt, rootcertOpt,
-                        probeOnlyOpt, matrixOpt, jsonOpt, timeoutOpt, demoOpt, labOpt, scenarioOpt });
+                        probeOnlyOpt, matrixOpt, jsonOpt, htmlOpt, timeoutOpt, demoOpt, labOpt, scenarioOpt });
     parser.addPositionalArgument(QStringLiteral("CONNINFO"),
                                  tr("Connection string or postgresql:// URI (optional)."),
                                  QStringLiteral("[CONNINFO | postgresql://URI]"));
@@ -253,6 +258,14 @@ int main(int argc, char **argv)
             options.password.fill(QLatin1Char('\0'));
             options.password.clear();
             return;
+        }
+        if (parser.isSet(htmlOpt)) {
+            QSaveFile html(parser.value(htmlOpt));
+            if (!html.open(QIODevice::WriteOnly) || html.write(ReportHtml::render(r).toUtf8()) < 0 || !html.commit()) {
+                printErr(tr("--html: cannot write \"%1\": %2").arg(parser.value(htmlOpt), html.errorString()));
+                QCoreApplication::exit(ExitUsage);
+                return;
+            }
         }
         if (json)
             QTextStream(stdout) << QString::fromUtf8(ReportJson::toBytes(r));

@@ -69,6 +69,7 @@ private slots:
     void chainFingerprintsEqualOpensslSClient();
     void aliasExitsOneWithVerdictFirst();
     void environmentIsHonoured();
+    void htmlReportIsWritten();
     void homeDirectoryRootCertIsLibpqs();
     void disableNeverCountsAsEncrypted();
     void fullInspectionAnswersTheCoreQuestion();
@@ -242,6 +243,23 @@ void TestCli::environmentIsHonoured()
     const QJsonObject j = r.json();
     QCOMPARE(j.value(QStringLiteral("sslmode")).toString(), QStringLiteral("verify-ca"));
     QCOMPARE(j.value(QStringLiteral("endpoint")).toObject().value(QStringLiteral("host")).toString(), Lab::aliasHostName());
+}
+
+void TestCli::htmlReportIsWritten()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("report.html"));
+    const Run r = runCli(labArgs(Lab::aliasHostName()) << QStringLiteral("--html") << file);
+    QCOMPARE(r.exitCode, 1);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray html = f.readAll();
+    QVERIFY(html.startsWith("<!DOCTYPE html>"));
+    QVERIFY(html.contains("host name does not match the certificate"));
+    QVERIFY(html.contains(Lab::aliasHostName().toUtf8()));
+    const Run bad = runCli(labArgs(Lab::endpointHostName()) << QStringLiteral("--html") << QStringLiteral("/nonexistent/dir/r.html"));
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(bad.err.contains("--html: cannot write"));
 }
 
 void TestCli::homeDirectoryRootCertIsLibpqs()
