@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "ProblemCatalog.h"
 
+#include "CaBundle.h"
+
 #include <QCoreApplication>
-#include <QFile>
 #include <QRegularExpression>
 
 #include <openssl/x509_vfy.h>
@@ -42,20 +43,6 @@ QString firstRdsName(const InspectionReport &r)
             return n;
     }
     return {};
-}
-
-// True when every certificate of the CA file is an expired Amazon RDS CA: the 2019 rotation trap.
-bool caFileHoldsOnlyRetiredRdsCas(const QString &path, const QDateTime &now)
-{
-    QFile f(path);
-    if (path.isEmpty() || !f.open(QIODevice::ReadOnly))
-        return false;
-    const QList<CertificateInfo> certs = CertificateInfo::fromPemAll(f.read(16 * 1024 * 1024));
-    if (certs.isEmpty())
-        return false;
-    return std::all_of(certs.cbegin(), certs.cend(), [&now](const CertificateInfo &c) {
-        return c.subject.contains(QLatin1String("Amazon RDS")) && c.isExpiredAt(now);
-    });
 }
 
 Text textFor(const QString &code, const InspectionReport &r)
@@ -157,7 +144,7 @@ Text textFor(const QString &code, const InspectionReport &r)
             ? tr("No certificate in %1 vouches for the server's certificate.").arg(file)
             : tr("No certificate in %1 vouches for the server's chain (issued by \"%2\").").arg(file, issuer);
         QString fix;
-        if (caFileHoldsOnlyRetiredRdsCas(file, r.now)) {
+        if (!file.isEmpty() && CaBundle::load(file).holdsOnlyRetiredRdsCas()) {
             expl += QLatin1Char(' ')
                 + tr("The file holds only retired Amazon RDS CAs (rds-ca-2019 expired on 2024-08-22, "
                      "rds-ca-2015 in 2020): this is the old combined bundle.");
