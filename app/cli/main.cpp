@@ -2,10 +2,15 @@
 // pgtls-check: the command-line front end of PG TLS Inspector. Parses arguments, wires the engine,
 // runs the event loop; everything it reports comes from pgtls_core.
 
+#include "BundleDownloader.h"
+#include "CaBundle.h"
+#include "BundleCommand.h"
 #include "CertificateInfo.h"
 #include "Endpoint.h"
 #include "Inspector.h"
 #include "Lab.h"
+#include "ProblemCatalog.h"
+#include "RdsTrustStore.h"
 #include "ReportHtml.h"
 #include "ReportJson.h"
 #include "RootCert.h"
@@ -15,11 +20,15 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QSslCertificate>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <termios.h>
@@ -82,6 +91,9 @@ const char *const kDescription =
     "PGPASSWORD or ~/.pgpass, or is asked for on the terminal), asks the server for its view\n"
     "(ssl_is_used(), pg_stat_ssl, ssl, rds.force_ssl), and tests whether the server accepts unencrypted\n"
     "connections (without ever sending a password for that test).\n"
+    "\n"
+    "CA bundles: `pgtls-check bundle info FILE` shows what a bundle holds (RDS CAs, regions, expiry);\n"
+    "`pgtls-check bundle download` fetches the official RDS bundle (see `pgtls-check bundle --help`).\n"
     "\n"
     "Exit codes: 0 the requested connection succeeded with the requested protection (with --probe-only:\n"
     "the probe verified as libpq would: TLS offered; for verify-ca/verify-full, or whenever the CA file\n"
@@ -146,6 +158,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgtls-check"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGTLS_VERSION));
+    if (argc > 1 && qstrcmp(argv[1], "bundle") == 0)
+        return pgtls::cli::runBundleCommand(QCoreApplication::arguments().mid(2));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromUtf8(kDescription));
