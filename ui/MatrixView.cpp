@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+#include "MatrixView.h"
+
+#include "Icons.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace pgtls::ui {
+
+MatrixView::MatrixView(QWidget *parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("matrixView"));
+    m_empty = new QLabel;
+    m_empty->setObjectName(QStringLiteral("matrixEmpty"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+
+    m_table = new QTableWidget(0, ColumnCount);
+    m_table->setObjectName(QStringLiteral("matrixTable"));
+    m_table->setHorizontalHeaderLabels(
+            {tr("Connected"), tr("Encrypted"), tr("CA verified"), tr("Host verified"), tr("MITM-safe"), tr("Note")});
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(true);
+    m_table->setIconSize(QSize(20, 20));
+    m_table->setAccessibleName(tr("sslmode matrix"));
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 0; c < Note; ++c)
+        header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(Note, QHeaderView::Stretch);
+    header->setDefaultAlignment(Qt::AlignCenter);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+
+    m_legend = new QLabel;
+    m_legend->setObjectName(QStringLiteral("matrixLegend"));
+    m_legend->setWordWrap(true);
+    m_legend->setText(tr("Each row is one connection attempt in that sslmode. MITM-safe: a man in the middle could "
+                         "neither read nor change the traffic. prefer and allow are never MITM-safe: an attacker "
+                         "can refuse TLS. Hover over a cell for details."));
+
+    auto *tablePage = new QWidget;
+    auto *tableLayout = new QVBoxLayout(tablePage);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_table, 1);
+    tableLayout->addWidget(m_legend);
+
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(tablePage);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stack);
+    clearReport();
+}
+
+void MatrixView::clearReport()
+{
+    m_table->setRowCount(0);
+    m_requestedRow = -1;
+    m_empty->setText(tr("Run with the matrix to compare all six sslmodes."));
+    m_stack->setCurrentWidget(m_empty);
+}
+
+void MatrixView::setReport(const InspectionReport &report)
+{
+    clearReport();
+    if (report.matrix.isEmpty()) {
+        if (report.matrixRequested)
+            m_empty->setText(tr("The matrix was requested but has no rows (the inspection did not get that far)."));
+        return;
+    }
+    m_stack->setCurrentIndex(1);
+    const QStringList names{tr("connected"), tr("encrypted"), tr("CA verified"), tr("host verified"), tr("MITM-safe")};
+    m_table->setRowCount(int(report.matrix.size()));
+    for (int row = 0; row < report.matrix.size(); ++row) {
+        const MatrixRow &m = report.matrix.at(row);
+        const bool requested = m.sslmode == report.endpoint.sslmode;
+        if (requested)
+            m_requestedRow = row;
+        auto *rowHeader = new QTableWidgetItem(requested ? tr("\u25B6 %1 (requested)").arg(sslModeName(m.sslmode))
+                                                         : sslModeName(m.sslmode));
+        QFont headerFont = m_table->font();
+        headerFont.setBold(requested);
+        rowHeader->setFont(headerFont);
+        m_table->setVerticalHeaderItem(row, rowHeader);
+
+        QString why = m.note;
+        if (m.passwordWithheld)
+            why += (why.isEmpty() ? QString() : QStringLiteral("\n"))
+                    + tr("No password was sent in this mode (it may be unencrypted); reaching authentication counts "
+                         "as connected.");
+        if (!m.error.isEmpty())
+            why += (why.isEmpty() ? QString() : QStringLiteral("\n")) + tr("libpq: %1").arg(m.error);
+        const bool states[] = {m.connected, m.encrypted, m.caVerified, m.hostVerified, m.mitmSafe};
+        for (int col = 0; col < Note; ++col) {
+            const bool on = states[col];
+            auto *item = new QTableWidgetItem;
+            item->setIcon(icon(on ? "ok" : "error"));
+            item->setData(Qt::UserRole, on);
+            item->setTextAlignment(Qt::AlignCenter);
+            const QString state = on ? tr("%1: yes").arg(names.at(col)) : tr("%1: no").arg(names.at(col));
+            item->setData(Qt::AccessibleTextRole, state);
+            item->setToolTip(why.isEmpty() ? state : state + QStringLiteral("\n") + why);
+            m_table->setItem(row, col, item);
+        }
+        QString note = m.connected || m.errorCode.isEmpty() ? m.note : tr("failed: %1").arg(m.errorCode);
+        if (m.ms >= 0)
+            note += tr(" (%1 ms)").arg(m.ms);
+        auto *noteItem = new QTableWidgetItem(note);
+        noteItem->setToolTip(why);
+        m_table->setItem(row, Note, noteItem);
+        if (requested) {
+            for (int col = 0; col < ColumnCount; ++col) {
+                QTableWidgetItem *item = m_table->item(row, col);
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+            }
+        }
+    }
+    if (m_requestedRow >= 0)
+        m_table->selectRow(m_requestedRow);
+}
+
+} // namespace pgtls::ui
