@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+#include "PasswordStore.h"
+
+#include <qt6keychain/keychain.h>
+
+#include <QMetaObject>
+
+namespace pgtls::ui {
+
+namespace {
+
+// Process-wide: once the keychain is known to be missing, no request touches it again.
+bool s_unavailable = false;
+QString s_unavailableReason;
+
+QString serviceName()
+{
+    return QString::fromLatin1(PasswordStore::kService);
+}
+
+} // namespace
+
+PasswordStore::PasswordStore(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<Result>();
+}
+
+PasswordStore::~PasswordStore() = default;
+
+bool PasswordStore::isAvailable()
+{
+    return !s_unavailable;
+}
+
+QString PasswordStore::unavailableReason()
+{
+    return s_unavailableReason;
+}
+
+template <typename Done> void PasswordStore::startJob(QKeychain::Job *job, Done done)
+{
+    // Jobs have no parent: QtKeychain deletes them after finished (autoDelete), so a store deleted
+    // while a job runs never frees a job the keychain library still calls back into; the context
+    // object drops the answer then.
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    connect(job, &QKeychain::Job::finished, this, done);
+    job->start();
+}
+
+void PasswordStore::finishLater(Result result)
+{
+    QMetaObject::invokeMethod(
+        this, [this, result] { finishNow(result); }, Qt::QueuedConnection);
+}
+
+void PasswordStore::finishNow(const Result &result)
+{
+    emit finished(result);
+}
+
+PasswordStore::Status PasswordStore::failureStatus(QKeychain::Job *job)
+{
+    switch (job->error()) {
+    case QKeychain::NoError:
+        return Status::Ok;
+    case QKeychain::EntryNotFound:
+        return Status::NotFound;
+    case QKeychain::AccessDeniedByUser:
+    case QKeychain::CouldNotDeleteEntry:
+        return Status::Failed;
+    case QKeychain::AccessDenied:
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+    case QKeychain::OtherError:
+        break;
+    }
+    if (!s_unavailable) {
+        s_unavailable = true;
+        s_unavailableReason = job->errorString();
+        emit keychainUnavailable(s_unavailableReason);
+    }
+    return Status::Unavailable;
+}
+
+quint64 PasswordStore::read(const QString &key)
+{
+    Result r;
+    r.id = nextId();
+    r.operation = Operation::Read;
+    r.key = key;
+    if (s_unavailable) {
+        r.status = Status::Unavailable;
+        r.errorString = s_unavailableReason;
+        finishLater(r);
+        return r.id;
+    }
+    auto *job = new QKeychain::ReadPasswordJob(serviceName());
+    job->setKey(key);
+    startJob(job, [this, r](QKeychain::Job *j) mutable {
+        r.status = failureStatus(j);
+        if (r.status == Status::Ok)
+            r.password = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
+        else
+            r.errorString = j->errorString();
+        finishNow(r);
+    });
+    return r.id;
+}
+
+quint64 PasswordStore::write(const QString &key, const QString &password)
+{
+    Result r;
+    r.id = nextId();
+    r.operation = Operation::Write;
+    r.key = key;
+    if (s_unavailable) {
+        r.status = Status::Unavailable;
+        r.errorString = s_unavailableReason;
+        finishLater(r);
+        return r.id;
+    }
+    auto *job = new QKeychain::WritePasswordJob(serviceName());
+    job->setKey(key);
+    job->setTextData(password);
+    startJob(job, [this, r](QKeychain::Job *j) mutable {
+        r.status = failureStatus(j);
+        if (r.status != Status::Ok)
+            r.errorString = j->errorString();
+        finishNow(r);
+    });
+    return r.id;
+}
+
+quint64 PasswordStore::remove(const QString &key)
+{
+    Result r;
+    r.id = nextId();
+    r.operation = Operation::Remove;
+    r.key = key;
+    if (s_unavailable) {
+        r.status = Status::Unavailable;
+        r.errorString = s_unavailableReason;
+        finishLater(r);
+        return r.id;
+    }
+    auto *job = new QKeychain::DeletePasswordJob(serviceName());
+    job->setKey(key);
+    startJob(job, [this, r](QKeychain::Job *j) mutable {
+        r.status = failureStatus(j);
+        if (r.status != Status::Ok)
+            r.errorString = j->errorString();
+        finishNow(r);
+    });
+    return r.id;
+}
+
+quint64 PasswordStore::copy(const QString &from, const QString &to)
+{
+    Result r;
+    r.id = nextId();
+    r.operation = Operation::Copy;
+    r.key = from;
+    if (s_unavailable) {
+        r.status = Status::Unavailable;
+        r.errorString = s_unavailableReason;
+        finishLater(r);
+        return r.id;
+    }
+    // Read, then write: two keychain jobs, one answer.
+    auto *readJob = new QKeychain::ReadPasswordJob(serviceName());
+    readJob->setKey(from);
+    startJob(readJob, [this, r, to](QKeychain::Job *j) mutable {
+        r.status = failureStatus(j);
+        if (r.status != Status::Ok) {
+            r.errorString = j->errorString();
+            finishNow(r);
+            return;
+        }
+        auto *writeJob = new QKeychain::WritePasswordJob(serviceName());
+        writeJob->setKey(to);
+        writeJob->setTextData(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+        startJob(writeJob, [this, r](QKeychain::Job *w) mutable {
+            r.status = failureStatus(w);
+            if (r.status != Status::Ok)
+                r.errorString = w->errorString();
+            finishNow(r);
+        });
+    });
+    return r.id;
+}
+
+quint64 PasswordStore::move(const QString &from, const QString &to)
+{
+    Result r;
+    r.id = nextId();
+    r.operation = Operation::Move;
+    r.key = from;
+    if (s_unavailable) {
+        r.status = Status::Unavailable;
+        r.errorString = s_unavailableReason;
+        finishLater(r);
+        return r.id;
+    }
+    // Read, write under the new key, then delete the old one (only once the copy is safe).
+    auto *readJob = new QKeychain::ReadPasswordJob(serviceName());
+    readJob->setKey(from);
+    startJob(readJob, [this, r, from, to](QKeychain::Job *j) mutable {
+        r.status = failureStatus(j);
+        if (r.status != Status::Ok) {
+            r.errorString = j->errorString();
+            finishNow(r);
+            return;
+        }
+        auto *writeJob = new QKeychain::WritePasswordJob(serviceName());
+        writeJob->setKey(to);
+        writeJob->setTextData(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+        startJob(writeJob, [this, r, from](QKeychain::Job *w) mutable {
+            r.status = failureStatus(w);
+            if (r.status != Status::Ok) {
+                r.errorString = w->errorString();
+                finishNow(r);
+                return;
+            }
+            auto *deleteJob = new QKeychain::DeletePasswordJob(serviceName());
+            deleteJob->setKey(from);
+            startJob(deleteJob, [this, r](QKeychain::Job *d) mutable {
+                r.status = failureStatus(d);
+                if (r.status != Status::Ok)
+                    r.errorString = d->errorString();
+                finishNow(r);
+            });
+        });
+    });
+    return r.id;
+}
+
+} // namespace pgtls::ui
