@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "RawView.h"
 
+#include "FieldState.h"
+#include "ReportHtml.h"
 #include "ReportJson.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -34,10 +37,11 @@ RawView::RawView(QWidget *parent)
     m_copy->setToolTip(tr("Copy the JSON report"));
     m_save = new QPushButton(tr("&Save report…"), this);
     m_save->setObjectName(QStringLiteral("rawSave"));
-    m_save->setToolTip(tr("Save the report as a JSON file"));
+    m_save->setToolTip(tr("Save the report as JSON, or as an HTML report to attach to a ticket"));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("rawStatus"));
     m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     connect(m_copy, &QPushButton::clicked, this, &RawView::copy);
     connect(m_save, &QPushButton::clicked, this, &RawView::save);
@@ -56,9 +60,10 @@ RawView::RawView(QWidget *parent)
 void RawView::clearReport()
 {
     m_json.clear();
+    m_html.clear();
     m_text->setPlaceholderText(tr("The JSON report appears here after an inspection."));
     m_text->clear();
-    m_status->clear();
+    setStatus(QString(), false);
     m_copy->setEnabled(false);
     m_save->setEnabled(false);
 }
@@ -67,19 +72,25 @@ void RawView::setReport(const InspectionReport &report)
 {
     clearReport();
     m_json = ReportJson::toBytes(report);
+    m_html = ReportHtml::render(report).toUtf8();
     m_text->setPlainText(QString::fromUtf8(m_json));
     QString host = report.endpoint.host.isEmpty() ? QStringLiteral("report") : report.endpoint.host;
     host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
-    const QDateTime at = report.startedAt.isValid() ? report.startedAt : QDateTime::currentDateTimeUtc();
-    m_suggestedName = QStringLiteral("pgtls-%1-%2.json").arg(host, at.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QDateTime at
+        = report.startedAt.isValid() ? report.startedAt : QDateTime::currentDateTimeUtc();
+    m_suggestedName = QStringLiteral("pgtls-%1-%2")
+                          .arg(host, at.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     m_copy->setEnabled(true);
     m_save->setEnabled(true);
 }
 
 bool RawView::saveTo(const QString &path, QString *error) const
 {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool html = suffix == QLatin1String("html") || suffix == QLatin1String("htm");
+    const QByteArray &data = html ? m_html : m_json;
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_json) != m_json.size() || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
         if (error)
             *error = tr("Could not save %1: %2").arg(path, file.errorString());
         return false;
@@ -90,17 +101,38 @@ bool RawView::saveTo(const QString &path, QString *error) const
 void RawView::copy()
 {
     QApplication::clipboard()->setText(QString::fromUtf8(m_json));
-    m_status->setText(tr("Copied"));
+    setStatus(tr("Copied"), false);
 }
 
 void RawView::save()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save report"), QDir::home().filePath(m_suggestedName),
-                                                      tr("JSON report (*.json);;All files (*)"));
+    const QString jsonFilter = tr("JSON report (*.json)");
+    const QString htmlFilter = tr("HTML report, self-contained (*.html *.htm)");
+    QString filter = jsonFilter;
+    QString path = QFileDialog::getSaveFileName(this, tr("Save report"),
+        QDir::home().filePath(m_suggestedName + QLatin1String(".json")),
+        QStringList { jsonFilter, htmlFilter, tr("All files (*)") }.join(QLatin1String(";;")),
+        &filter);
     if (path.isEmpty())
         return;
+    // The name's own extension decides; a bare name takes the chosen filter's (Qt's dialog does
+    // not always append it).
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool known = suffix == QLatin1String("json") || suffix == QLatin1String("html")
+        || suffix == QLatin1String("htm");
+    if (!known)
+        path += filter == htmlFilter ? QLatin1String(".html") : QLatin1String(".json");
     QString error;
-    m_status->setText(saveTo(path, &error) ? tr("Saved %1").arg(path) : error);
+    const bool saved = saveTo(path, &error);
+    setStatus(saved ? tr("Saved %1").arg(path) : error, !saved);
+}
+
+void RawView::setStatus(const QString &text, bool error)
+{
+    // A failed write reads as an error (red, palette-derived) right beside the button.
+    showFieldState(nullptr, m_status, error ? FieldState::Invalid : FieldState::Neutral, text);
+    m_status->setVisible(true);
+    m_status->setProperty("state", error ? QStringLiteral("invalid") : QStringLiteral("neutral"));
 }
 
 } // namespace pgtls::ui
