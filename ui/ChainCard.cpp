@@ -125,6 +125,9 @@ void ChainCard::setMissing(const QString &title, const QString &text, const char
     m_subject->setWordWrap(true);
     m_subject->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     m_subject->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Wrapped text at the top, right under the title: the card may be given more height than
+    // the text needs, and a vertically centred label then leaves a gap under the title.
+    m_subject->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_subjectText.clear();
     m_issuer->hide();
     m_validity->hide();

@@ -112,6 +112,7 @@ ChainView::ChainView(QWidget *parent)
     connect(m_export, &QPushButton::clicked, this, &ChainView::exportPem);
 
     auto *detailsPane = new QWidget;
+    m_detailsPane = detailsPane;
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("chainStatus"));
     m_status->setTextFormat(Qt::PlainText);
@@ -158,6 +159,7 @@ void ChainView::clearReport()
     m_empty->setText(tr("No certificate chain yet."));
     m_empty->show();
     m_scroll->hide();
+    m_detailsPane->hide();
     showDetails();
 }
 
@@ -174,6 +176,7 @@ void ChainView::setReport(const InspectionReport &report)
     }
     m_empty->hide();
     m_scroll->show();
+    m_detailsPane->show();
 
     const int count = int(probe.chain.size());
     for (int i = 0; i < count; ++i) {

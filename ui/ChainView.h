@@ -57,6 +57,7 @@ private:
 
     QScrollArea *m_scroll;
     QWidget *m_column;
+    QWidget *m_detailsPane = nullptr; // hidden while there is no chain to detail
     QVBoxLayout *m_columnLayout;
     QLabel *m_empty;
     QTableWidget *m_details;

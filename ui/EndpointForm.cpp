@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "EndpointForm.h"
 
+#include "BundlePanel.h"
 #include "FieldState.h"
 #include "RootCert.h"
 
@@ -135,7 +136,7 @@ EndpointForm::EndpointForm(QWidget *parent)
     updateRootCertState();
     updateExtraLine();
     showFieldState(m_password, m_passwordHint, FieldState::Neutral,
-        tr("Optional. Empty: libpq's own sources (PGPASSWORD, ~/.pgpass, passfile). Never saved."));
+        tr("Optional. Empty: libpq's own sources (PGPASSWORD, ~/.pgpass, passfile). Kept only in the keychain, and only when the profile says so."));
 }
 
 void EndpointForm::buildUi()
@@ -242,6 +243,9 @@ void EndpointForm::buildUi()
     certRow->addWidget(m_browse);
     m_rootCertHint = makeHintLabel(QStringLiteral("sslrootcertHint"), tr("CA bundle state"));
     tlsForm->addRow(buddyLabel(tr("&CA bundle:"), m_rootCert), stacked(certRow, m_rootCertHint));
+    m_bundlePanel = new BundlePanel;
+    m_bundlePanel->setAccessibleName(tr("What the CA bundle holds, and how to get one"));
+    tlsForm->addRow(m_bundlePanel);
     outer->addWidget(tls);
 
     // --- Login ---
@@ -250,7 +254,7 @@ void EndpointForm::buildUi()
     auto *loginForm = newForm(login);
     m_password = new QLineEdit;
     m_password->setObjectName(QStringLiteral("password"));
-    m_password->setAccessibleName(tr("Password (optional, never saved)"));
+    m_password->setAccessibleName(tr("Password (optional; kept only in the keychain)"));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("optional"));
     m_passwordHint = makeHintLabel(QStringLiteral("passwordHint"), tr("Password state"));
@@ -304,6 +308,13 @@ void EndpointForm::buildUi()
     setTabOrder(m_sslmode, m_rootCert);
     setTabOrder(m_rootCert, m_browse);
     setTabOrder(m_browse, m_password);
+    // The CA bundle panel's controls between Browse and the password.
+    QWidget *beforePanel = m_browse;
+    for (QWidget *w : m_bundlePanel->focusChain()) {
+        setTabOrder(beforePanel, w);
+        beforePanel = w;
+    }
+    setTabOrder(beforePanel, m_password);
     setTabOrder(m_password, m_timeout);
     setTabOrder(m_timeout, m_matrix);
 
@@ -325,6 +336,12 @@ void EndpointForm::buildUi()
         updateRootCertState();
     });
     connect(m_rootCert, &QLineEdit::textChanged, this, &EndpointForm::updateRootCertState);
+    connect(m_rootCert, &QLineEdit::textChanged, m_bundlePanel, &BundlePanel::setBundlePath);
+    connect(m_host, &QLineEdit::textChanged, m_bundlePanel, &BundlePanel::setEndpointHost);
+    connect(m_bundlePanel, &BundlePanel::bundleChosen, this, [this](const QString &path) {
+        m_rootCert->setText(path);
+        emit edited();
+    });
     connect(m_browse, &QPushButton::clicked, this, &EndpointForm::browseRootCert);
     connect(m_password, &QLineEdit::textEdited, this, [this] {
         showFieldState(m_password, m_passwordHint, FieldState::Neutral,
@@ -419,6 +436,11 @@ void EndpointForm::clearPassword()
     m_password->clear();
 }
 
+void EndpointForm::setPassword(const QString &password)
+{
+    m_password->setText(password);
+}
+
 void EndpointForm::requestPassword(const QString &hint)
 {
     showFieldState(m_password, m_passwordHint, FieldState::Invalid, hint);
@@ -434,6 +456,19 @@ int EndpointForm::timeoutSeconds() const
 bool EndpointForm::compareAllModes() const
 {
     return m_matrix->isChecked();
+}
+
+void EndpointForm::setCompareAllModes(bool on)
+{
+    m_matrix->setChecked(on);
+}
+
+void EndpointForm::resetToEnvironment()
+{
+    setEndpoint(Endpoint());
+    m_matrix->setChecked(false);
+    m_password->clear();
+    fillFromEnvironment();
 }
 
 QString EndpointForm::validate(bool focus)

@@ -14,6 +14,8 @@ class QSpinBox;
 
 namespace pgtls::ui {
 
+class BundlePanel;
+
 // What to inspect: the endpoint's fields, a field that takes a pasted conninfo string or
 // postgresql:// URI and fills the others, the sslmode (with what each mode protects against), the
 // CA bundle file, an optional password, the timeout and the "compare all six sslmodes" switch.
@@ -40,12 +42,19 @@ public:
     // The password typed in (possibly empty: libpq's own sources apply). Never stored.
     QString password() const;
     void clearPassword();
+    // Puts `password` into the password field (e.g. read from the keychain); never stored here.
+    void setPassword(const QString &password);
     // Focuses the password field and shows `hint` beneath it (e.g. "the server asks for a
     // password").
     void requestPassword(const QString &hint);
 
     int timeoutSeconds() const;
+    // The CA bundle summary and actions beneath the CA bundle field.
+    BundlePanel *bundlePanel() const { return m_bundlePanel; }
     bool compareAllModes() const;
+    void setCompareAllModes(bool on);
+    // Back to a new form: every field cleared, then pre-filled from the PG* environment.
+    void resetToEnvironment();
 
     // Checks every field, marks the invalid ones, and returns the first problem in words
     // (empty when the form can be inspected). Focuses the first invalid field when `focus` is set.
@@ -90,6 +99,7 @@ private:
     QLineEdit *m_rootCert = nullptr;
     QPushButton *m_browse = nullptr;
     QLabel *m_rootCertHint = nullptr;
+    BundlePanel *m_bundlePanel = nullptr;
     QLineEdit *m_password = nullptr;
     QLabel *m_passwordHint = nullptr;
     QSpinBox *m_timeout = nullptr;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "MainWindow.h"
 
+#include "BundlePanel.h"
+
 #include "ChainView.h"
+#include "ClientSettingsView.h"
 #include "DemoBar.h"
 #include "EndpointForm.h"
 #include "HostNameView.h"
 #include "Inspector.h"
 #include "MatrixView.h"
+#include "ProfilesPanel.h"
 #include "RawView.h"
 #include "RootCert.h"
 #include "SessionView.h"
@@ -135,6 +139,8 @@ void MainWindow::buildUi()
     left->setObjectName(QStringLiteral("leftPane"));
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(8, 8, 4, 8);
+    // Saved profiles above the form (added first, so it comes first in the tab order too).
+    leftLayout->addWidget(new ProfilesPanel(m_form));
     leftLayout->addWidget(m_formScroll, 1);
     leftLayout->addLayout(buttons);
 
@@ -149,6 +155,7 @@ void MainWindow::buildUi()
     m_session = new SessionView;
     m_matrix = new MatrixView;
     m_raw = new RawView;
+    auto *clientSettings = new ClientSettingsView;
     struct Tab
     {
         QWidget *widget;
@@ -162,6 +169,8 @@ void MainWindow::buildUi()
         { m_hostName, m_hostName, "hostNameView", tr("Host name"), tr("Host name check") },
         { m_session, m_session, "sessionView", tr("Session"), tr("Session and server's view") },
         { m_matrix, m_matrix, "matrixView", tr("sslmode matrix"), tr("sslmode matrix") },
+        { clientSettings, clientSettings, "clientSettingsView", tr("Client settings"),
+            tr("Client settings for the verified configuration") },
         { m_raw, m_raw, "rawView", tr("Raw"), tr("Raw JSON report") },
     };
     for (const Tab &t : tabs) {
@@ -366,6 +375,8 @@ void MainWindow::onFinished()
         return;
     }
     m_banner->setReport(m_lastReport);
+    m_form->bundlePanel()->setLastVerification(m_lastReport.probe.trust.caFile, m_lastReport.endpoint.host,
+                                               m_lastReport.probe.trust.trusted);
     for (ReportView *v : std::as_const(m_views))
         v->setReport(m_lastReport);
     const Endpoint &ep = m_lastReport.endpoint;

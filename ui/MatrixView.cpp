@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QStackedWidget>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace pgtls::ui {
@@ -36,7 +37,14 @@ MatrixView::MatrixView(QWidget *parent)
         header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(Note, QHeaderView::Stretch);
     header->setDefaultAlignment(Qt::AlignCenter);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Rows as high as their word-wrapped note at the Note column's current width:
+    // ResizeToContents measures once, against whatever width the column had then (often a
+    // narrow one before the view is shown), and leaves rows many lines high.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    connect(header, &QHeaderView::sectionResized, m_table, [this](int section) {
+        if (section == Note)
+            m_table->resizeRowsToContents();
+    });
     m_table->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
     m_legend = new QLabel;
@@ -59,6 +67,14 @@ MatrixView::MatrixView(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stack);
     clearReport();
+}
+
+void MatrixView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // While hidden (another tab current) the columns' widths are not final; after the pending
+    // layouts have run they are.
+    QTimer::singleShot(0, m_table, [this] { m_table->resizeRowsToContents(); });
 }
 
 void MatrixView::clearReport()
@@ -111,7 +127,7 @@ void MatrixView::setReport(const InspectionReport &report)
             item->setToolTip(why.isEmpty() ? state : state + QStringLiteral("\n") + why);
             m_table->setItem(row, col, item);
         }
-        QString note = m.connected || m.errorCode.isEmpty() ? m.note : tr("failed: %1").arg(m.errorCode);
+        QString note = m.note;
         if (m.ms >= 0)
             note += tr(" (%1 ms)").arg(m.ms);
         auto *noteItem = new QTableWidgetItem(note);
@@ -126,6 +142,7 @@ void MatrixView::setReport(const InspectionReport &report)
             }
         }
     }
+    m_table->resizeRowsToContents();
     if (m_requestedRow >= 0)
         m_table->selectRow(m_requestedRow);
 }

@@ -30,6 +30,10 @@ public:
 
     int requestedRow() const { return m_requestedRow; } // -1 when none
 
+protected:
+    // Fits the rows to their wrapped notes once the table has its real width.
+    void showEvent(QShowEvent *event) override;
+
 private:
     QStackedWidget *m_stack;
     QLabel *m_empty;

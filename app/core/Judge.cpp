@@ -239,8 +239,17 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a, bool passwordWi
     row.error = a.connected ? QString() : a.error;
     row.errorCode = a.connected ? QString() : a.errorCode;
     row.ms = a.totalMs;
-    if (!row.connected)
-        row.note = tr("Did not connect.");
+    if (!row.connected) {
+        // The plain reason, as the problem catalogue words it.
+        QString code = a.errorCode;
+        if (code == QLatin1String("no-pg-hba-entry-no-encryption"))
+            code = QStringLiteral("plaintext-refused");
+        else if (code == QLatin1String("cert-verify-failed"))
+            code = QStringLiteral("untrusted");
+        else if (!ProblemCatalog::knownCodes().contains(code))
+            code = QStringLiteral("session-failed");
+        row.note = tr("Did not connect: %1.").arg(ProblemCatalog::make(code, QString(), InspectionReport()).title);
+    }
     else if (!row.encrypted)
         row.note = tr("Unencrypted: anyone on the path can read and change the traffic.");
     else if (downgradable)

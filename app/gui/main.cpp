@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 // pgtls-inspector: parses the command line, names the application (for QSettings), shows the
-// window.
+// window. Two hidden tool modes run the demo and quit: --screenshots DIR (scripts/screenshots.sh)
+// and --measure (tests/bench/gui.sh); they keep QSettings in a throwaway directory so they neither
+// read nor change the user's.
 
 #include "Lab.h"
 #include "MainWindow.h"
+#include "ScreenshotTour.h"
+#include "UiBenchmark.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
+#include <QTemporaryDir>
+
+#include <optional>
 
 int main(int argc, char **argv)
 {
@@ -28,12 +36,42 @@ int main(int argc, char **argv)
             "Start the local demo lab and inspect it; "
             "the lab stops when the app quits."));
     parser.addOption(demoOpt);
+    QCommandLineOption screenshotsOpt(QStringLiteral("screenshots"),
+        QApplication::translate(
+            "main", "Render every view for every demo scenario into DIR, then quit."),
+        QStringLiteral("DIR"));
+    screenshotsOpt.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotsOpt);
+    QCommandLineOption measureOpt(QStringLiteral("measure"),
+        QApplication::translate("main", "Print start-up and UI stall timings as JSON, then quit."));
+    measureOpt.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(measureOpt);
     parser.process(app);
 
+    const bool screenshots = parser.isSet(screenshotsOpt);
+    const bool measure = parser.isSet(measureOpt);
+    std::optional<QTemporaryDir> settingsDir;
+    if (screenshots || measure) {
+        settingsDir.emplace();
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir->path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir->path());
+    }
+
     pgtls::ui::MainWindow window;
-    if (parser.isSet(demoOpt)) {
+    const auto quitWith = [&app](bool ok) { app.exit(ok ? 0 : 1); };
+    pgtls::ui::ScreenshotTour tour(&window, parser.value(screenshotsOpt));
+    pgtls::ui::UiBenchmark benchmark(&window);
+    if (parser.isSet(demoOpt) || screenshots || measure)
         pgtls::lab::Lab::installTerminationHandlers();
+    if (screenshots) {
+        QObject::connect(&tour, &pgtls::ui::ScreenshotTour::finished, &app, quitWith);
+        tour.start();
+    } else if (parser.isSet(demoOpt) || measure) {
         window.startDemo();
+    }
+    if (measure && !screenshots) {
+        QObject::connect(&benchmark, &pgtls::ui::UiBenchmark::finished, &app, quitWith);
+        benchmark.start();
     }
     window.show();
     return app.exec();

@@ -492,7 +492,8 @@ void TestMainWindow::tabMovesThroughTheFormInOrder()
     typeInto(child<QLineEdit>(&w, "host"),
         QStringLiteral("db.example.com")); // Inspect enabled, Cancel not
     const char *order[] = { "host", "hostaddr", "port", "dbname", "user", "sslmode", "sslrootcert",
-        "browseRootCert", "password", "timeout", "compareAllModes", "inspectButton" };
+        "browseRootCert", "bundleRegion", "bundleDownload", "bundleUseSnapshot", "password",
+        "timeout", "compareAllModes", "inspectButton" };
     child<QLineEdit>(&w, "conninfo")->setFocus();
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab); // to the Fill button
     QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("fillFromConninfo"));

@@ -105,6 +105,9 @@ private slots:
     void matrixShowsSixModesWithTheRequestedOneMarked();
     void matrixHasAnEmptyStateWhenNotRequested();
     void rawViewShowsParsableJsonAndSavesIt();
+    void rawViewSavesHtmlOrJsonByExtension_data();
+    void rawViewSavesHtmlOrJsonByExtension();
+    void rawViewReportsAFailedSave();
     void clearingAViewReturnsToItsEmptyState();
     void everyViewRendersInLightAndDarkPalettes();
 
@@ -506,6 +509,49 @@ void TestViews::rawViewShowsParsableJsonAndSavesIt()
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), text.toUtf8());
+}
+
+void TestViews::rawViewSavesHtmlOrJsonByExtension_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("html");
+    QTest::newRow("a .html name gets the self-contained HTML report") << QStringLiteral("r.html") << true;
+    QTest::newRow("an upper-case .HTM name gets HTML too") << QStringLiteral("r.HTM") << true;
+    QTest::newRow("a .json name gets the JSON") << QStringLiteral("r.json") << false;
+}
+
+void TestViews::rawViewSavesHtmlOrJsonByExtension()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, html);
+    const InspectionReport &r = report(QStringLiteral("alias"));
+    RawView view;
+    view.setReport(r);
+    const QString path = m_out.filePath(name);
+    QString saveError;
+    QVERIFY2(view.saveTo(path, &saveError), qPrintable(saveError));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray written = f.readAll();
+    if (html) {
+        QVERIFY(written.startsWith("<!DOCTYPE html>"));
+        QVERIFY(QString::fromUtf8(written).contains(r.summary.toHtmlEscaped()));
+        QVERIFY(!written.contains("<script"));
+    } else {
+        QCOMPARE(written, view.json());
+        QCOMPARE(QJsonDocument::fromJson(written).object().value(QLatin1String("verdict")).toObject().value(QLatin1String("summary")).toString(), r.summary);
+    }
+}
+
+void TestViews::rawViewReportsAFailedSave()
+{
+    RawView view;
+    view.setReport(report(QStringLiteral("correct")));
+    const QString path = m_out.filePath(QStringLiteral("no-such-dir/report.html"));
+    QString saveError;
+    QVERIFY(!view.saveTo(path, &saveError));
+    QVERIFY(saveError.contains(path));
+    QVERIFY(!QFile::exists(path));
 }
 
 void TestViews::clearingAViewReturnsToItsEmptyState()
