@@ -84,26 +84,37 @@ PasswordStore::Status PasswordStore::failureStatus(QKeychain::Job *job)
     return Status::Unavailable;
 }
 
+bool PasswordStore::begin(Result &r, Operation operation, const QString &key)
+{
+    r.id = nextId();
+    r.operation = operation;
+    r.key = key;
+    if (!s_unavailable)
+        return true;
+    r.status = Status::Unavailable;
+    r.errorString = s_unavailableReason;
+    finishLater(r);
+    return false;
+}
+
+bool PasswordStore::settle(Result &r, QKeychain::Job *job)
+{
+    r.status = failureStatus(job);
+    if (r.status != Status::Ok)
+        r.errorString = job->errorString();
+    return r.status == Status::Ok;
+}
+
 quint64 PasswordStore::read(const QString &key)
 {
     Result r;
-    r.id = nextId();
-    r.operation = Operation::Read;
-    r.key = key;
-    if (s_unavailable) {
-        r.status = Status::Unavailable;
-        r.errorString = s_unavailableReason;
-        finishLater(r);
+    if (!begin(r, Operation::Read, key))
         return r.id;
-    }
     auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(key);
     startJob(job, [this, r](QKeychain::Job *j) mutable {
-        r.status = failureStatus(j);
-        if (r.status == Status::Ok)
+        if (settle(r, j))
             r.password = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
-        else
-            r.errorString = j->errorString();
         finishNow(r);
     });
     return r.id;
@@ -112,22 +123,13 @@ quint64 PasswordStore::read(const QString &key)
 quint64 PasswordStore::write(const QString &key, const QString &password)
 {
     Result r;
-    r.id = nextId();
-    r.operation = Operation::Write;
-    r.key = key;
-    if (s_unavailable) {
-        r.status = Status::Unavailable;
-        r.errorString = s_unavailableReason;
-        finishLater(r);
+    if (!begin(r, Operation::Write, key))
         return r.id;
-    }
     auto *job = new QKeychain::WritePasswordJob(serviceName());
     job->setKey(key);
     job->setTextData(password);
     startJob(job, [this, r](QKeychain::Job *j) mutable {
-        r.status = failureStatus(j);
-        if (r.status != Status::Ok)
-            r.errorString = j->errorString();
+        settle(r, j);
         finishNow(r);
     });
     return r.id;
@@ -136,21 +138,12 @@ quint64 PasswordStore::write(const QString &key, const QString &password)
 quint64 PasswordStore::remove(const QString &key)
 {
     Result r;
-    r.id = nextId();
-    r.operation = Operation::Remove;
-    r.key = key;
-    if (s_unavailable) {
-        r.status = Status::Unavailable;
-        r.errorString = s_unavailableReason;
-        finishLater(r);
+    if (!begin(r, Operation::Remove, key))
         return r.id;
-    }
     auto *job = new QKeychain::DeletePasswordJob(serviceName());
     job->setKey(key);
     startJob(job, [this, r](QKeychain::Job *j) mutable {
-        r.status = failureStatus(j);
-        if (r.status != Status::Ok)
-            r.errorString = j->errorString();
+        settle(r, j);
         finishNow(r);
     });
     return r.id;
@@ -158,58 +151,25 @@ quint64 PasswordStore::remove(const QString &key)
 
 quint64 PasswordStore::copy(const QString &from, const QString &to)
 {
-    Result r;
-    r.id = nextId();
-    r.operation = Operation::Copy;
-    r.key = from;
-    if (s_unavailable) {
-        r.status = Status::Unavailable;
-        r.errorString = s_unavailableReason;
-        finishLater(r);
-        return r.id;
-    }
-    // Read, then write: two keychain jobs, one answer.
-    auto *readJob = new QKeychain::ReadPasswordJob(serviceName());
-    readJob->setKey(from);
-    startJob(readJob, [this, r, to](QKeychain::Job *j) mutable {
-        r.status = failureStatus(j);
-        if (r.status != Status::Ok) {
-            r.errorString = j->errorString();
-            finishNow(r);
-            return;
-        }
-        auto *writeJob = new QKeychain::WritePasswordJob(serviceName());
-        writeJob->setKey(to);
-        writeJob->setTextData(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
-        startJob(writeJob, [this, r](QKeychain::Job *w) mutable {
-            r.status = failureStatus(w);
-            if (r.status != Status::Ok)
-                r.errorString = w->errorString();
-            finishNow(r);
-        });
-    });
-    return r.id;
+    return transfer(Operation::Copy, from, to);
 }
 
 quint64 PasswordStore::move(const QString &from, const QString &to)
 {
+    return transfer(Operation::Move, from, to);
+}
+
+// Read, write under the new key, and for a move delete the old one (only once the copy is safe):
+// several keychain jobs, one answer.
+quint64 PasswordStore::transfer(Operation operation, const QString &from, const QString &to)
+{
     Result r;
-    r.id = nextId();
-    r.operation = Operation::Move;
-    r.key = from;
-    if (s_unavailable) {
-        r.status = Status::Unavailable;
-        r.errorString = s_unavailableReason;
-        finishLater(r);
+    if (!begin(r, operation, from))
         return r.id;
-    }
-    // Read, write under the new key, then delete the old one (only once the copy is safe).
     auto *readJob = new QKeychain::ReadPasswordJob(serviceName());
     readJob->setKey(from);
     startJob(readJob, [this, r, from, to](QKeychain::Job *j) mutable {
-        r.status = failureStatus(j);
-        if (r.status != Status::Ok) {
-            r.errorString = j->errorString();
+        if (!settle(r, j)) {
             finishNow(r);
             return;
         }
@@ -217,18 +177,14 @@ quint64 PasswordStore::move(const QString &from, const QString &to)
         writeJob->setKey(to);
         writeJob->setTextData(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
         startJob(writeJob, [this, r, from](QKeychain::Job *w) mutable {
-            r.status = failureStatus(w);
-            if (r.status != Status::Ok) {
-                r.errorString = w->errorString();
+            if (!settle(r, w) || r.operation != Operation::Move) {
                 finishNow(r);
                 return;
             }
             auto *deleteJob = new QKeychain::DeletePasswordJob(serviceName());
             deleteJob->setKey(from);
             startJob(deleteJob, [this, r](QKeychain::Job *d) mutable {
-                r.status = failureStatus(d);
-                if (r.status != Status::Ok)
-                    r.errorString = d->errorString();
+                settle(r, d);
                 finishNow(r);
             });
         });

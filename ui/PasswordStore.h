@@ -79,6 +79,12 @@ private:
     void finishNow(const Result &result);
     // Maps a failed job's error to a status, noting an unavailable keychain for the session.
     Status failureStatus(QKeychain::Job *job);
+    // Fills a request's id, operation and key; when the keychain is known to be unavailable,
+    // answers it (later, from the event loop) and returns false.
+    bool begin(Result &r, Operation operation, const QString &key);
+    // Records a finished job's outcome in `r`; true when it succeeded.
+    bool settle(Result &r, QKeychain::Job *job);
+    quint64 transfer(Operation operation, const QString &from, const QString &to);
 
     quint64 m_lastId = 0;
 };
