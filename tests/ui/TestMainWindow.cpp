@@ -27,6 +27,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../support/UiTestHelpers.h"
+
 #include <memory>
 
 using namespace pgtls;
@@ -38,15 +40,14 @@ Q_DECLARE_METATYPE(pgtls::ui::VerdictBanner::State)
 
 namespace {
 
+using pgtls::test::child;
+using pgtls::test::everythingUnder;
+
 // Set up before QApplication exists (see main()): QSettings and libpq's home point into here.
 QTemporaryDir *g_config = nullptr;
 
 const char kSecret[] = "Tr0ub4dor-and-3-horses-NOT-IN-SETTINGS";
 
-template <typename T> T *child(QWidget *parent, const char *name)
-{
-    return parent->findChild<T *>(QString::fromLatin1(name));
-}
 
 QString bannerText(MainWindow &w, const char *label)
 {
@@ -97,17 +98,6 @@ void paste(MainWindow &w, const QString &text)
     QApplication::clipboard()->clear();
 }
 
-QByteArray everythingUnder(const QString &dir)
-{
-    QByteArray all;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly))
-            all += f.readAll();
-    }
-    return all;
-}
 
 } // namespace
 

@@ -17,31 +17,21 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../support/UiTestHelpers.h"
+
 using namespace pgtls::ui;
 using Status = PasswordStore::Status;
 using Result = PasswordStore::Result;
 
 namespace {
 
+using pgtls::test::child;
+using pgtls::test::everythingUnder;
+
 QTemporaryDir *g_home = nullptr;
 const char kSecret[] = "no-keychain-S3cret-never-stored";
 
-template <typename T> T *child(QWidget *parent, const char *name)
-{
-    return parent->findChild<T *>(QString::fromLatin1(name));
-}
 
-QByteArray everythingUnder(const QString &dir)
-{
-    QByteArray all;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (f.open(QIODevice::ReadOnly))
-            all += f.readAll();
-    }
-    return all;
-}
 
 void select(QComboBox *combo, const QString &name)
 {
