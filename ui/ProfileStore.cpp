@@ -16,11 +16,6 @@ const char kGroup[] = "profiles";
 // group can collide with it.
 const char kLastUsedKey[] = ".lastUsed";
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::ui::ProfileStore", text);
-}
-
 // Percent-encoding keeps '/', '\\' and '%' (QSettings' separators and escapes) out of group names,
 // and '.' so that no group name can start with it.
 QString encodeName(const QString &name)
@@ -147,9 +142,11 @@ QString ProfileStore::checkNewName(const QString &name, const QString &except) c
 {
     const QString n = name.trimmed();
     if (n.isEmpty())
-        return tr("Give the profile a name.");
+        return QCoreApplication::translate("pgtls::ui::ProfileStore", "Give the profile a name.");
     if (n != except.trimmed() && contains(n))
-        return tr("A profile called \"%1\" exists already.").arg(n);
+        return QCoreApplication::translate(
+            "pgtls::ui::ProfileStore", "A profile called \"%1\" exists already.")
+            .arg(n);
     return {};
 }
 
@@ -198,9 +195,12 @@ QString ProfileStore::duplicate(const QString &name)
     std::optional<Profile> p = profile(name);
     if (!p)
         return {};
-    QString candidate = tr("%1 (copy)").arg(p->name);
+    QString candidate
+        = QCoreApplication::translate("pgtls::ui::ProfileStore", "%1 (copy)").arg(p->name);
     for (int i = 2; contains(candidate); ++i)
-        candidate = tr("%1 (copy %2)").arg(p->name).arg(i);
+        candidate = QCoreApplication::translate("pgtls::ui::ProfileStore", "%1 (copy %2)")
+                        .arg(p->name)
+                        .arg(i);
     p->name = candidate;
     writeProfile(*m_settings, *p);
     m_settings->sync();

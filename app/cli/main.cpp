@@ -40,11 +40,6 @@ namespace {
 
 enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2, ExitInternal = 3 };
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls-check", text);
-}
-
 void printErr(const QString &message)
 {
     QTextStream(stderr) << "pgtls-check: " << message << '\n';
@@ -111,7 +106,8 @@ int runLab(const QString &scenarioName, bool json)
 {
     const auto scenario = lab::parseScenario(scenarioName);
     if (!scenario) {
-        printErr(tr("--scenario: unknown scenario \"%1\"").arg(scenarioName));
+        printErr(QCoreApplication::translate("pgtls-check", "--scenario: unknown scenario \"%1\"")
+                     .arg(scenarioName));
         return ExitUsage;
     }
     lab::Lab::installTerminationHandlers();
@@ -138,12 +134,19 @@ int runLab(const QString &scenarioName, bool json)
                        .toJson(QJsonDocument::Compact)
                 << '\n';
         } else {
-            out << tr("Lab running (scenario \"%1\", started in %2 ms). Stop it with Ctrl-C.")
+            out << QCoreApplication::translate("pgtls-check",
+                "Lab running (scenario \"%1\", started in %2 ms). Stop it with Ctrl-C.")
                        .arg(lab::scenarioName(labServer.scenario()))
                        .arg(labServer.startMilliseconds())
                 << '\n'
-                << tr("  psql:        PGPASSFILE=%1 psql \"%2\"").arg(ep.passfile, ep.toConninfo()) << '\n'
-                << tr("  pgtls-check: PGPASSFILE=%1 pgtls-check \"%2\"").arg(ep.passfile, ep.toConninfo()) << '\n';
+                << QCoreApplication::translate(
+                       "pgtls-check", "  psql:        PGPASSFILE=%1 psql \"%2\"")
+                       .arg(ep.passfile, ep.toConninfo())
+                << '\n'
+                << QCoreApplication::translate(
+                       "pgtls-check", "  pgtls-check: PGPASSFILE=%1 pgtls-check \"%2\"")
+                       .arg(ep.passfile, ep.toConninfo())
+                << '\n';
         }
         out.flush();
     });
@@ -164,60 +167,76 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromUtf8(kDescription));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption helpOpt({ QStringLiteral("help") }, tr("Show this help and exit."));
-    const QCommandLineOption versionOpt({ QStringLiteral("version") }, tr("Show the version and exit."));
+    const QCommandLineOption helpOpt({ QStringLiteral("help") },
+        QCoreApplication::translate("pgtls-check", "Show this help and exit."));
+    const QCommandLineOption versionOpt({ QStringLiteral("version") },
+        QCoreApplication::translate("pgtls-check", "Show the version and exit."));
     const QCommandLineOption hostOpt({ QStringLiteral("h"), QStringLiteral("host") },
-                                     tr("Server host name: checked against the certificate and sent as SNI."),
-                                     QStringLiteral("HOST"));
-    const QCommandLineOption portOpt({ QStringLiteral("p"), QStringLiteral("port") }, tr("Server port (default 5432)."),
-                                     QStringLiteral("PORT"));
-    const QCommandLineOption dbOpt({ QStringLiteral("d"), QStringLiteral("dbname") }, tr("Database name."),
-                                   QStringLiteral("DBNAME"));
-    const QCommandLineOption userOpt({ QStringLiteral("U"), QStringLiteral("user") }, tr("User name."),
-                                     QStringLiteral("USER"));
-    const QCommandLineOption hostaddrOpt(
-        { QStringLiteral("hostaddr") },
-        tr("Connect to this IP address instead of resolving HOST; the certificate is still checked against HOST."),
+        QCoreApplication::translate(
+            "pgtls-check", "Server host name: checked against the certificate and sent as SNI."),
+        QStringLiteral("HOST"));
+    const QCommandLineOption portOpt({ QStringLiteral("p"), QStringLiteral("port") },
+        QCoreApplication::translate("pgtls-check", "Server port (default 5432)."),
+        QStringLiteral("PORT"));
+    const QCommandLineOption dbOpt({ QStringLiteral("d"), QStringLiteral("dbname") },
+        QCoreApplication::translate("pgtls-check", "Database name."), QStringLiteral("DBNAME"));
+    const QCommandLineOption userOpt({ QStringLiteral("U"), QStringLiteral("user") },
+        QCoreApplication::translate("pgtls-check", "User name."), QStringLiteral("USER"));
+    const QCommandLineOption hostaddrOpt({ QStringLiteral("hostaddr") },
+        QCoreApplication::translate("pgtls-check",
+            "Connect to this IP address instead of resolving HOST; the certificate is still "
+            "checked against HOST."),
         QStringLiteral("ADDR"));
     const QCommandLineOption sslmodeOpt({ QStringLiteral("sslmode") },
-                                        tr("disable, allow, prefer, require, verify-ca or verify-full "
-                                           "(default: verify-full, or PGSSLMODE)."),
-                                        QStringLiteral("MODE"));
-    const QCommandLineOption rootcertOpt(
-        { QStringLiteral("sslrootcert") },
-        tr("CA bundle (PEM) to verify the server against; default as libpq: ~/.postgresql/root.crt."),
+        QCoreApplication::translate("pgtls-check",
+            "disable, allow, prefer, require, verify-ca or verify-full "
+            "(default: verify-full, or PGSSLMODE)."),
+        QStringLiteral("MODE"));
+    const QCommandLineOption rootcertOpt({ QStringLiteral("sslrootcert") },
+        QCoreApplication::translate("pgtls-check",
+            "CA bundle (PEM) to verify the server against; default as libpq: "
+            "~/.postgresql/root.crt."),
         QStringLiteral("FILE"));
     const QCommandLineOption probeOnlyOpt({ QStringLiteral("probe-only") },
-                                          tr("TLS handshake and certificate checks only; no login."));
+        QCoreApplication::translate(
+            "pgtls-check", "TLS handshake and certificate checks only; no login."));
     const QCommandLineOption matrixOpt({ QStringLiteral("matrix") },
-                                       tr("Also try all six sslmodes, concurrently (no password is sent in "
-                                          "disable/allow)."));
-    const QCommandLineOption jsonOpt({ QStringLiteral("json") }, tr("Print the report as JSON on stdout."));
+        QCoreApplication::translate("pgtls-check",
+            "Also try all six sslmodes, concurrently (no password is sent in "
+            "disable/allow)."));
+    const QCommandLineOption jsonOpt({ QStringLiteral("json") },
+        QCoreApplication::translate("pgtls-check", "Print the report as JSON on stdout."));
     const QCommandLineOption htmlOpt({ QStringLiteral("html") },
-                                     tr("Also write a self-contained HTML report to FILE (for a ticket)."),
-                                     QStringLiteral("FILE"));
+        QCoreApplication::translate(
+            "pgtls-check", "Also write a self-contained HTML report to FILE (for a ticket)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption timeoutOpt({ QStringLiteral("timeout") },
-                                        tr("Bound for the whole inspection, in seconds (default 10)."),
-                                        QStringLiteral("SECONDS"));
+        QCoreApplication::translate(
+            "pgtls-check", "Bound for the whole inspection, in seconds (default 10)."),
+        QStringLiteral("SECONDS"));
     const QCommandLineOption demoOpt({ QStringLiteral("demo") },
-                                     tr("Start the local lab (a throwaway TLS PostgreSQL with an RDS-like chain) "
-                                        "and inspect it."));
+        QCoreApplication::translate("pgtls-check",
+            "Start the local lab (a throwaway TLS PostgreSQL with an RDS-like chain) "
+            "and inspect it."));
     const QCommandLineOption labOpt({ QStringLiteral("lab") },
-                                    tr("Start the demo lab and keep it running until interrupted (Ctrl-C); print how "
-                                       "to connect to it (as JSON with --json). For trainers, psql and benchmarks."));
-    const QCommandLineOption scenarioOpt(
-        { QStringLiteral("scenario") },
-        tr("With --demo: correct, alias, unknown-ca, expired, plaintext-accepted, no-sslinfo or ssl-off."),
+        QCoreApplication::translate("pgtls-check",
+            "Start the demo lab and keep it running until interrupted (Ctrl-C); print how "
+            "to connect to it (as JSON with --json). For trainers, psql and benchmarks."));
+    const QCommandLineOption scenarioOpt({ QStringLiteral("scenario") },
+        QCoreApplication::translate("pgtls-check",
+            "With --demo: correct, alias, unknown-ca, expired, plaintext-accepted, no-sslinfo or "
+            "ssl-off."),
         QStringLiteral("NAME"), QStringLiteral("correct"));
     parser.addOptions({ helpOpt, versionOpt, hostOpt, portOpt, dbOpt, userOpt, hostaddrOpt, sslmodeOpt, rootcertOpt,
                         probeOnlyOpt, matrixOpt, jsonOpt, htmlOpt, timeoutOpt, demoOpt, labOpt, scenarioOpt });
     parser.addPositionalArgument(QStringLiteral("CONNINFO"),
-                                 tr("Connection string or postgresql:// URI (optional)."),
-                                 QStringLiteral("[CONNINFO | postgresql://URI]"));
+        QCoreApplication::translate(
+            "pgtls-check", "Connection string or postgresql:// URI (optional)."),
+        QStringLiteral("[CONNINFO | postgresql://URI]"));
 
     if (!parser.parse(QCoreApplication::arguments())) {
         printErr(parser.errorText());
-        printErr(tr("try --help"));
+        printErr(QCoreApplication::translate("pgtls-check", "try --help"));
         return ExitUsage;
     }
     if (parser.isSet(helpOpt)) {
@@ -231,14 +250,16 @@ int main(int argc, char **argv)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
         // Never echo them: an unquoted "password=..." would end up on the screen.
-        printErr(tr("too many arguments (%1 given, one CONNINFO expected): quote the connection string")
+        printErr(QCoreApplication::translate("pgtls-check",
+            "too many arguments (%1 given, one CONNINFO expected): quote the connection string")
                      .arg(positional.size()));
         return ExitUsage;
     }
     if (parser.isSet(labOpt))
         return runLab(parser.value(scenarioOpt), parser.isSet(jsonOpt));
     if (parser.isSet(matrixOpt) && parser.isSet(probeOnlyOpt)) {
-        printErr(tr("--matrix needs the libpq session: drop --probe-only"));
+        printErr(QCoreApplication::translate(
+            "pgtls-check", "--matrix needs the libpq session: drop --probe-only"));
         return ExitUsage;
     }
 
@@ -247,7 +268,9 @@ int main(int argc, char **argv)
         bool ok = false;
         timeoutSeconds = parser.value(timeoutOpt).toInt(&ok);
         if (!ok || timeoutSeconds < 1 || timeoutSeconds > 3600) {
-            printErr(tr("--timeout: \"%1\" is not a number of seconds between 1 and 3600").arg(parser.value(timeoutOpt)));
+            printErr(QCoreApplication::translate(
+                "pgtls-check", "--timeout: \"%1\" is not a number of seconds between 1 and 3600")
+                         .arg(parser.value(timeoutOpt)));
             return ExitUsage;
         }
     }
@@ -267,7 +290,8 @@ int main(int argc, char **argv)
             // Ask like psql: on the terminal, echo off; then inspect again with it.
             askedForPassword = true;
             const Endpoint ep = r.endpoint; // start() resets the report
-            options.password = readPassword(tr("Password for user %1: ").arg(ep.user));
+            options.password = readPassword(
+                QCoreApplication::translate("pgtls-check", "Password for user %1: ").arg(ep.user));
             inspector.start(ep, options);
             options.password.fill(QLatin1Char('\0'));
             options.password.clear();
@@ -276,7 +300,9 @@ int main(int argc, char **argv)
         if (parser.isSet(htmlOpt)) {
             QSaveFile html(parser.value(htmlOpt));
             if (!html.open(QIODevice::WriteOnly) || html.write(ReportHtml::render(r).toUtf8()) < 0 || !html.commit()) {
-                printErr(tr("--html: cannot write \"%1\": %2").arg(parser.value(htmlOpt), html.errorString()));
+                printErr(
+                    QCoreApplication::translate("pgtls-check", "--html: cannot write \"%1\": %2")
+                        .arg(parser.value(htmlOpt), html.errorString()));
                 QCoreApplication::exit(ExitUsage);
                 return;
             }
@@ -293,7 +319,9 @@ int main(int argc, char **argv)
     if (parser.isSet(demoOpt)) {
         const auto scenario = lab::parseScenario(parser.value(scenarioOpt));
         if (!scenario) {
-            printErr(tr("--scenario: unknown scenario \"%1\"").arg(parser.value(scenarioOpt)));
+            printErr(
+                QCoreApplication::translate("pgtls-check", "--scenario: unknown scenario \"%1\"")
+                    .arg(parser.value(scenarioOpt)));
             return ExitUsage;
         }
         lab::Lab::installTerminationHandlers();
@@ -307,17 +335,20 @@ int main(int argc, char **argv)
             if (parser.isSet(sslmodeOpt)) {
                 const auto mode = parseSslMode(parser.value(sslmodeOpt));
                 if (!mode) {
-                    printErr(tr("--sslmode: \"%1\" is not an sslmode").arg(parser.value(sslmodeOpt)));
+                    printErr(QCoreApplication::translate(
+                        "pgtls-check", "--sslmode: \"%1\" is not an sslmode")
+                                 .arg(parser.value(sslmodeOpt)));
                     QCoreApplication::exit(ExitUsage);
                     return;
                 }
                 ep.sslmode = *mode;
             }
             if (!json) {
-                QTextStream(stderr) << tr("Demo lab: PostgreSQL on 127.0.0.1:%1, scenario \"%2\": %3")
+                QTextStream(stderr) << QCoreApplication::translate(
+                    "pgtls-check", "Demo lab: PostgreSQL on 127.0.0.1:%1, scenario \"%2\": %3")
                                            .arg(demoLab->port())
                                            .arg(lab::scenarioName(demoLab->scenario()),
-                                                lab::scenarioDescription(demoLab->scenario()))
+                                               lab::scenarioDescription(demoLab->scenario()))
                                     << '\n';
             }
             inspector.start(ep, options);
@@ -350,22 +381,29 @@ int main(int argc, char **argv)
                 ? QStringLiteral("--sslrootcert")
                 : QStringLiteral("sslrootcert");
             if (!fi.exists()) {
-                printErr(tr("%1: file \"%2\" does not exist").arg(from, ep.sslrootcert));
+                printErr(
+                    QCoreApplication::translate("pgtls-check", "%1: file \"%2\" does not exist")
+                        .arg(from, ep.sslrootcert));
                 return ExitUsage;
             }
             if (fi.isDir()) {
-                printErr(tr("%1: \"%2\" is a directory, not a file of CA certificates").arg(from, ep.sslrootcert));
+                printErr(QCoreApplication::translate(
+                    "pgtls-check", "%1: \"%2\" is a directory, not a file of CA certificates")
+                             .arg(from, ep.sslrootcert));
                 return ExitUsage;
             }
             if (!fi.isReadable()) {
-                printErr(tr("%1: file \"%2\" is not readable (permissions)").arg(from, ep.sslrootcert));
+                printErr(QCoreApplication::translate(
+                    "pgtls-check", "%1: file \"%2\" is not readable (permissions)")
+                             .arg(from, ep.sslrootcert));
                 return ExitUsage;
             }
             QFile ca(ep.sslrootcert);
             if (!ca.open(QIODevice::ReadOnly)
                 || CertificateInfo::fromPemAll(ca.read(64 * 1024 * 1024)).isEmpty()) {
-                printErr(tr("%1: \"%2\" holds no PEM certificate (a CA bundle is a text file of "
-                            "-----BEGIN CERTIFICATE----- blocks)")
+                printErr(QCoreApplication::translate("pgtls-check",
+                    "%1: \"%2\" holds no PEM certificate (a CA bundle is a text file of "
+                    "-----BEGIN CERTIFICATE----- blocks)")
                              .arg(from, ep.sslrootcert));
                 return ExitUsage;
             }

@@ -24,11 +24,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("pgtls::CaBundle", text, nullptr, n);
-}
-
 constexpr qint64 maxBundleSize = 16 * 1024 * 1024;
 
 using Pkcs7Ptr = std::unique_ptr<PKCS7, ossl::Deleter<PKCS7_free>>;
@@ -144,20 +139,24 @@ bool looksBinary(const QByteArray &data)
 QString describeLabel(const QByteArray &label)
 {
     if (label.endsWith("PRIVATE KEY"))
-        return tr("a private key");
+        return QCoreApplication::translate("pgtls::CaBundle", "a private key");
     if (label == "CERTIFICATE REQUEST" || label == "NEW CERTIFICATE REQUEST")
-        return tr("a certificate signing request (CSR)");
+        return QCoreApplication::translate(
+            "pgtls::CaBundle", "a certificate signing request (CSR)");
     if (label == "X509 CRL")
-        return tr("a certificate revocation list (CRL)");
+        return QCoreApplication::translate(
+            "pgtls::CaBundle", "a certificate revocation list (CRL)");
     if (label == "PUBLIC KEY" || label == "RSA PUBLIC KEY")
-        return tr("a bare public key");
+        return QCoreApplication::translate("pgtls::CaBundle", "a bare public key");
     if (label.startsWith("PGP "))
-        return tr("a PGP key or signature");
+        return QCoreApplication::translate("pgtls::CaBundle", "a PGP key or signature");
     if (label.endsWith("PARAMETERS"))
-        return tr("key parameters (%1)").arg(QString::fromLatin1(label));
+        return QCoreApplication::translate("pgtls::CaBundle", "key parameters (%1)")
+            .arg(QString::fromLatin1(label));
     if (label == "SSH2 PUBLIC KEY")
-        return tr("an SSH public key");
-    return tr("a \"%1\" block").arg(QString::fromLatin1(label));
+        return QCoreApplication::translate("pgtls::CaBundle", "an SSH public key");
+    return QCoreApplication::translate("pgtls::CaBundle", "a \"%1\" block")
+        .arg(QString::fromLatin1(label));
 }
 
 // The length a DER SEQUENCE header announces (header included); -1 when it is not one.
@@ -314,7 +313,7 @@ CaBundle failed(CaBundle b, const char *code, const QString &message)
 
 QString privateKeyMessage(const QString &name)
 {
-    return tr(
+    return QCoreApplication::translate("pgtls::CaBundle",
         "%1 contains a private key, so it is refused. A CA bundle is public: it is copied to every "
         "client and often checked into repositories, so a key inside it would spread a secret. It "
         "is most likely the wrong file (a server or client key, or a key and certificate saved "
@@ -329,31 +328,35 @@ QString describeNonCertificate(const QByteArray &data)
     const QByteArray head = textStart(data);
     if (startsWithCi(head, "<!doctype html") || startsWithCi(head, "<html")
         || head.toLower().contains("<html"))
-        return tr(
+        return QCoreApplication::translate("pgtls::CaBundle",
             "an HTML page (a web page was saved instead of the certificate file: an error page, a "
             "sign-in page or the page that links to the download)");
     if (startsWithCi(head, "<?xml") || head.startsWith('<'))
-        return head.contains("<Error>") ? tr("an XML error response (such as S3's AccessDenied or "
-                                             "NoSuchKey): the download failed")
-                                        : tr("an XML document");
+        return head.contains("<Error>")
+            ? QCoreApplication::translate("pgtls::CaBundle",
+                "an XML error response (such as S3's AccessDenied or "
+                "NoSuchKey): the download failed")
+            : QCoreApplication::translate("pgtls::CaBundle", "an XML document");
     if (head.startsWith('{') || head.startsWith('['))
-        return tr(
+        return QCoreApplication::translate("pgtls::CaBundle",
             "JSON (a certificate inside a JSON string must be extracted into a PEM file first)");
     if (head.startsWith("ssh-rsa ") || head.startsWith("ssh-ed25519 ")
         || head.startsWith("ecdsa-sha2-"))
-        return tr("an SSH public key");
+        return QCoreApplication::translate("pgtls::CaBundle", "an SSH public key");
     if (looksBinary(data))
-        return tr("binary data that is neither a DER certificate nor PKCS#7");
+        return QCoreApplication::translate(
+            "pgtls::CaBundle", "binary data that is neither a DER certificate nor PKCS#7");
     // The base64 of a certificate without its BEGIN/END lines is a common copy-and-paste mistake.
     QByteArray compact = head;
     compact.replace('\n', QByteArray()).replace('\r', QByteArray()).replace(' ', QByteArray());
     const auto decoded
         = QByteArray::fromBase64Encoding(compact, QByteArray::AbortOnBase64DecodingErrors);
     if (decoded && !CertificateInfo::fromDer(decoded.decoded).isNull())
-        return tr(
+        return QCoreApplication::translate("pgtls::CaBundle",
             "the base64 text of a certificate without its \"-----BEGIN CERTIFICATE-----\" and "
             "\"-----END CERTIFICATE-----\" lines (add them back)");
-    return tr("text without any \"-----BEGIN CERTIFICATE-----\" block");
+    return QCoreApplication::translate(
+        "pgtls::CaBundle", "text without any \"-----BEGIN CERTIFICATE-----\" block");
 }
 
 CaBundle loadDer(CaBundle b, const QByteArray &data, const QString &name)
@@ -370,7 +373,9 @@ CaBundle loadDer(CaBundle b, const QByteArray &data, const QString &name)
         b.format = CaBundle::Format::Pkcs7;
         if (certs.isEmpty())
             return failed(b, "not-a-certificate",
-                tr("%1 is a PKCS#7 file without any certificate in it.").arg(name));
+                QCoreApplication::translate(
+                    "pgtls::CaBundle", "%1 is a PKCS#7 file without any certificate in it.")
+                    .arg(name));
         QSet<QString> seen;
         for (const CertificateInfo &c : certs) {
             b.entries << BundleEntry { c, CaBundle::identifyRds(c), seen.contains(c.sha256) };
@@ -384,27 +389,34 @@ CaBundle loadDer(CaBundle b, const QByteArray &data, const QString &name)
     const unsigned char *p = bytes(data);
     if (Pkcs12Ptr(d2i_PKCS12(nullptr, &p, long(data.size()))))
         return failed(b, "not-a-certificate",
-            tr("%1 is a PKCS#12 keystore (.p12/.pfx), not a CA bundle. Such a file normally holds "
-               "a private key too, and libpq cannot read it as a root certificate file; export "
-               "the CA certificates from it as PEM.")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is a PKCS#12 keystore (.p12/.pfx), not a CA bundle. Such a file normally holds "
+                "a private key too, and libpq cannot read it as a root certificate file; export "
+                "the CA certificates from it as PEM.")
                 .arg(name));
     p = bytes(data);
     if (X509CrlPtr(d2i_X509_CRL(nullptr, &p, long(data.size()))))
         return failed(b, "not-a-certificate",
-            tr("%1 is a certificate revocation list (CRL), not a certificate.").arg(name));
+            QCoreApplication::translate(
+                "pgtls::CaBundle", "%1 is a certificate revocation list (CRL), not a certificate.")
+                .arg(name));
     p = bytes(data);
     if (X509ReqPtr(d2i_X509_REQ(nullptr, &p, long(data.size()))))
         return failed(b, "not-a-certificate",
-            tr("%1 is a certificate signing request (CSR), not a certificate.").arg(name));
+            QCoreApplication::translate(
+                "pgtls::CaBundle", "%1 is a certificate signing request (CSR), not a certificate.")
+                .arg(name));
     if (announcedDerLength(data) > data.size())
         return failed(b, "not-a-certificate",
-            tr("%1 is binary (DER) data that ends early: %2 of the %3 bytes its header announces "
-               "are there. The file was probably cut short (an interrupted download?).")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is binary (DER) data that ends early: %2 of the %3 bytes its header announces "
+                "are there. The file was probably cut short (an interrupted download?).")
                 .arg(name)
                 .arg(data.size())
                 .arg(announcedDerLength(data)));
     return failed(b, "not-a-certificate",
-        tr("%1 is not a certificate: it looks like %2.").arg(name, describeNonCertificate(data)));
+        QCoreApplication::translate("pgtls::CaBundle", "%1 is not a certificate: it looks like %2.")
+            .arg(name, describeNonCertificate(data)));
 }
 
 CaBundle loadPem(CaBundle b, const QString &name, const QList<PemBlock> &blocks)
@@ -432,14 +444,16 @@ CaBundle loadPem(CaBundle b, const QString &name, const QList<PemBlock> &blocks)
         const QString label = QString::fromLatin1(block.label);
         if (!block.complete)
             return failed(b, "truncated-pem",
-                tr("%1 is cut short: the \"-----BEGIN %2-----\" block starting on line %3 has no "
-                   "matching \"-----END %2-----\" line. Download or copy the file again.")
+                QCoreApplication::translate("pgtls::CaBundle",
+                    "%1 is cut short: the \"-----BEGIN %2-----\" block starting on line %3 has no "
+                    "matching \"-----END %2-----\" line. Download or copy the file again.")
                     .arg(name, label)
                     .arg(block.line));
         if (block.badBase64)
             return failed(b, "truncated-pem",
-                tr("%1 is damaged: the text of the \"%2\" block starting on line %3 is not valid "
-                   "base64. Download or copy the file again.")
+                QCoreApplication::translate("pgtls::CaBundle",
+                    "%1 is damaged: the text of the \"%2\" block starting on line %3 is not valid "
+                    "base64. Download or copy the file again.")
                     .arg(name, label)
                     .arg(block.line));
         if (isPkcs7) {
@@ -448,8 +462,9 @@ CaBundle loadPem(CaBundle b, const QString &name, const QList<PemBlock> &blocks)
             const QList<CertificateInfo> inside = certificatesOfPkcs7(block.der, &ok);
             if (!ok)
                 return failed(b, "truncated-pem",
-                    tr("%1 is damaged: the PKCS#7 block starting on line %2 could not be read. "
-                       "Download or copy the file again.")
+                    QCoreApplication::translate("pgtls::CaBundle",
+                        "%1 is damaged: the PKCS#7 block starting on line %2 could not be read. "
+                        "Download or copy the file again.")
                         .arg(name)
                         .arg(block.line));
             certs << inside;
@@ -466,8 +481,9 @@ CaBundle loadPem(CaBundle b, const QString &name, const QList<PemBlock> &blocks)
         const CertificateInfo info = CertificateInfo::fromDer(der);
         if (info.isNull())
             return failed(b, "truncated-pem",
-                tr("%1 is damaged: certificate %2 (starting on line %3) is incomplete or corrupt; "
-                   "lines may be missing. Download or copy the file again.")
+                QCoreApplication::translate("pgtls::CaBundle",
+                    "%1 is damaged: certificate %2 (starting on line %3) is incomplete or corrupt; "
+                    "lines may be missing. Download or copy the file again.")
                     .arg(name)
                     .arg(index)
                     .arg(block.line));
@@ -477,9 +493,11 @@ CaBundle loadPem(CaBundle b, const QString &name, const QList<PemBlock> &blocks)
     if (certs.isEmpty()) {
         if (anyPkcs7)
             return failed(b, "not-a-certificate",
-                tr("%1 is a PKCS#7 file without any certificate in it.").arg(name));
+                QCoreApplication::translate(
+                    "pgtls::CaBundle", "%1 is a PKCS#7 file without any certificate in it.")
+                    .arg(name));
         return failed(b, "not-a-certificate",
-            tr("%1 holds no certificate, only %2.")
+            QCoreApplication::translate("pgtls::CaBundle", "%1 holds no certificate, only %2.")
                 .arg(name, QLocale().createSeparatedList(other)));
     }
     b.format = anyPkcs7 && onlyPkcs7 ? CaBundle::Format::Pkcs7 : CaBundle::Format::Pem;
@@ -581,7 +599,7 @@ QStringList CaBundle::warnings(const QString &endpointHost, const QDateTime &now
         return out;
 
     if (holdsOnlyRetiredRdsCas()) {
-        out << tr(
+        out << QCoreApplication::translate("pgtls::CaBundle",
             "This bundle holds only retired Amazon RDS CAs (%1). rds-ca-2019 expired on 2024-08-22 "
             "and rds-ca-2015 on 2020-03-05; RDS servers now present certificates from "
             "rds-ca-rsa2048-g1, rds-ca-rsa4096-g1 or rds-ca-ecc384-g1, which this bundle cannot "
@@ -600,7 +618,7 @@ QStringList CaBundle::warnings(const QString &endpointHost, const QDateTime &now
                   return e.cert.subjectCommonName.startsWith(QLatin1String("Amazon Root CA"));
               });
         if (!hasAmazonTrust)
-            out << tr(
+            out << QCoreApplication::translate("pgtls::CaBundle",
                 "%1 is an RDS Proxy endpoint. RDS Proxy presents a certificate from Amazon Trust "
                 "Services (Amazon Root CA 1), not from an RDS CA, and this bundle holds no Amazon "
                 "Trust Services root. Use the system trust store or AmazonRootCA1.pem for the "
@@ -609,15 +627,17 @@ QStringList CaBundle::warnings(const QString &endpointHost, const QDateTime &now
     } else if (!region.isEmpty() && !coversRegion(region) && !holdsOnlyRetiredRdsCas()) {
         const bool special = region.startsWith(QLatin1String("cn-"))
             || region.startsWith(QLatin1String("us-gov-"));
-        QString text
-            = tr("This bundle holds no current Amazon RDS root CA for %1, the region of %2, so it "
-                 "cannot verify that server.")
-                  .arg(region, endpointHost);
+        QString text = QCoreApplication::translate("pgtls::CaBundle",
+            "This bundle holds no current Amazon RDS root CA for %1, the region of %2, so it "
+            "cannot verify that server.")
+                           .arg(region, endpointHost);
         text += QLatin1Char(' ');
         text += special
-            ? tr("China and GovCloud regions have their own trust store; download that region's "
-                 "bundle.")
-            : tr("Use the global bundle (it holds every commercial region) or the bundle for %1.")
+            ? QCoreApplication::translate("pgtls::CaBundle",
+                "China and GovCloud regions have their own trust store; download that region's "
+                "bundle.")
+            : QCoreApplication::translate("pgtls::CaBundle",
+                "Use the global bundle (it holds every commercial region) or the bundle for %1.")
                   .arg(region);
         out << text;
     }
@@ -630,35 +650,39 @@ QStringList CaBundle::warnings(const QString &endpointHost, const QDateTime &now
         const QString date = first.cert.notAfter.date().toString(Qt::ISODate);
         if (expired.size() == count())
             out << (count() == 1
-                    ? tr("The certificate in this bundle has expired (%1, on %2); it cannot "
-                         "verify any server.")
+                    ? QCoreApplication::translate("pgtls::CaBundle",
+                        "The certificate in this bundle has expired (%1, on %2); it cannot "
+                        "verify any server.")
                           .arg(name, date)
-                    : tr("All %n certificates in this bundle have expired (the first: %1, on "
-                         "%2); they cannot verify any server. Get a current bundle.",
-                        count())
+                    : QCoreApplication::translate("pgtls::CaBundle",
+                        "All %n certificates in this bundle have expired (the first: %1, on "
+                        "%2); they cannot verify any server. Get a current bundle.",
+                        nullptr, count())
                           .arg(name, date));
         else
             out << (expired.size() == 1
-                    ? tr("One certificate in this bundle has expired (%1, on %2); it can no longer "
-                         "verify anything.")
+                    ? QCoreApplication::translate("pgtls::CaBundle",
+                        "One certificate in this bundle has expired (%1, on %2); it can no longer "
+                        "verify anything.")
                           .arg(name, date)
-                    : tr("%n certificates in this bundle have expired (the first: %1, on %2); they "
-                         "can no longer verify anything.",
-                        int(expired.size()))
+                    : QCoreApplication::translate("pgtls::CaBundle",
+                        "%n certificates in this bundle have expired (the first: %1, on %2); they "
+                        "can no longer verify anything.",
+                        nullptr, int(expired.size()))
                           .arg(name, date));
     }
 
     const int duplicates = duplicateCount();
     if (duplicates == 1)
-        out << tr(
+        out << QCoreApplication::translate("pgtls::CaBundle",
             "One certificate appears more than once in this bundle. That is harmless for libpq, "
             "but "
             "it suggests the file was put together by hand; check that nothing else was mixed in.");
     else if (duplicates > 1)
-        out << tr(
+        out << QCoreApplication::translate("pgtls::CaBundle",
             "%n certificates appear more than once in this bundle. That is harmless for libpq, but "
             "it suggests the file was put together by hand; check that nothing else was mixed in.",
-            duplicates);
+            nullptr, duplicates);
 
     const int nonCa = int(std::count_if(
         entries.cbegin(), entries.cend(), [](const BundleEntry &e) { return !e.cert.isCa; }));
@@ -668,19 +692,22 @@ QStringList CaBundle::warnings(const QString &endpointHost, const QDateTime &now
         const QString name
             = it->cert.subjectCommonName.isEmpty() ? it->cert.subject : it->cert.subjectCommonName;
         out << (nonCa == 1
-                ? tr("One certificate in this bundle is not a CA certificate (%1): a server or "
-                     "client certificate does not belong in a CA bundle and cannot anchor a "
-                     "chain for libpq. Was the wrong file picked?")
+                ? QCoreApplication::translate("pgtls::CaBundle",
+                    "One certificate in this bundle is not a CA certificate (%1): a server or "
+                    "client certificate does not belong in a CA bundle and cannot anchor a "
+                    "chain for libpq. Was the wrong file picked?")
                       .arg(name)
-                : tr("%n certificates in this bundle are not CA certificates (the first: %1): "
-                     "server or client certificates do not belong in a CA bundle and cannot "
-                     "anchor a chain for libpq. Was the wrong file picked?",
-                    nonCa)
+                : QCoreApplication::translate("pgtls::CaBundle",
+                    "%n certificates in this bundle are not CA certificates (the first: %1): "
+                    "server or client certificates do not belong in a CA bundle and cannot "
+                    "anchor a chain for libpq. Was the wrong file picked?",
+                    nullptr, nonCa)
                       .arg(name));
     }
 
     if (!ignoredBlocks.isEmpty())
-        out << tr("This file also holds %1, which is not used as a CA certificate.")
+        out << QCoreApplication::translate(
+            "pgtls::CaBundle", "This file also holds %1, which is not used as a CA certificate.")
                    .arg(QLocale().createSeparatedList(ignoredBlocks));
     return out;
 }
@@ -691,36 +718,44 @@ CaBundle CaBundle::load(const QString &path)
     b.path = path;
     const QFileInfo fi(path);
     if (path.isEmpty())
-        return failed(b, "missing", tr("No CA bundle file was given."));
+        return failed(b, "missing",
+            QCoreApplication::translate("pgtls::CaBundle", "No CA bundle file was given."));
     struct stat st;
     if (::stat(QFile::encodeName(path).constData(), &st) != 0 && errno == EACCES)
         // A directory on the way may not be searched: the file is there or not, we cannot tell.
         return failed(b, "unreadable",
-            tr("%1 cannot be reached: permission denied on a directory in its path. libpq, "
-               "running as the same user, could not read it either.")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 cannot be reached: permission denied on a directory in its path. libpq, "
+                "running as the same user, could not read it either.")
                 .arg(path));
     if (!fi.exists()) {
         if (fi.isSymLink())
             return failed(b, "missing",
-                tr("%1 is a symbolic link to %2, which does not exist.")
+                QCoreApplication::translate(
+                    "pgtls::CaBundle", "%1 is a symbolic link to %2, which does not exist.")
                     .arg(path, fi.symLinkTarget()));
         return failed(b, "missing",
-            tr("%1 does not exist. Check the path (libpq looks for exactly this file).").arg(path));
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 does not exist. Check the path (libpq looks for exactly this file).")
+                .arg(path));
     }
     if (fi.isDir())
         return failed(b, "directory",
-            tr("%1 is a directory. Point to the bundle file inside it (for Amazon RDS: "
-               "global-bundle.pem); libpq's sslrootcert takes a file, not a directory.")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is a directory. Point to the bundle file inside it (for Amazon RDS: "
+                "global-bundle.pem); libpq's sslrootcert takes a file, not a directory.")
                 .arg(path));
     if (!fi.isFile())
         // Opening a FIFO would wait for a writer forever; a device could be endless.
         return failed(b, "unreadable",
-            tr("%1 is not a regular file (a device, pipe or socket); a CA bundle is a file.")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is not a regular file (a device, pipe or socket); a CA bundle is a file.")
                 .arg(path));
     if (fi.size() > maxBundleSize)
         return failed(b, "too-large",
-            tr("%1 is %2 MiB. CA bundles are a few hundred KiB at most (the RDS global bundle is "
-               "162 KiB); files over 16 MiB are refused, as this is certainly not a CA bundle.")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is %2 MiB. CA bundles are a few hundred KiB at most (the RDS global bundle is "
+                "162 KiB); files over 16 MiB are refused, as this is certainly not a CA bundle.")
                 .arg(path)
                 .arg(double(fi.size()) / (1024.0 * 1024.0), 0, 'f', 1));
 
@@ -728,16 +763,21 @@ CaBundle CaBundle::load(const QString &path)
     if (!f.open(QIODevice::ReadOnly)) {
         if (f.error() == QFileDevice::OpenError && !fi.isReadable())
             return failed(b, "unreadable",
-                tr("%1 cannot be read: permission denied (owner %2, permissions %3). libpq, "
-                   "running "
-                   "as the same user, could not read it either; make it readable (chmod 644: a CA "
-                   "bundle is public).")
+                QCoreApplication::translate("pgtls::CaBundle",
+                    "%1 cannot be read: permission denied (owner %2, permissions %3). libpq, "
+                    "running "
+                    "as the same user, could not read it either; make it readable (chmod 644: a CA "
+                    "bundle is public).")
                     .arg(path, fi.owner(), modeText(fi.permissions())));
-        return failed(b, "unreadable", tr("%1 cannot be read: %2.").arg(path, f.errorString()));
+        return failed(b, "unreadable",
+            QCoreApplication::translate("pgtls::CaBundle", "%1 cannot be read: %2.")
+                .arg(path, f.errorString()));
     }
     const QByteArray data = f.read(maxBundleSize + 1);
     if (f.error() != QFileDevice::NoError)
-        return failed(b, "unreadable", tr("%1 cannot be read: %2.").arg(path, f.errorString()));
+        return failed(b, "unreadable",
+            QCoreApplication::translate("pgtls::CaBundle", "%1 cannot be read: %2.")
+                .arg(path, f.errorString()));
     CaBundle out = fromData(data, path);
     out.path = path;
     return out;
@@ -748,16 +788,20 @@ CaBundle CaBundle::fromData(const QByteArray &data, const QString &name)
     CaBundle b;
     if (data.size() > maxBundleSize)
         return failed(b, "too-large",
-            tr("%1 is %2 MiB. CA bundles are a few hundred KiB at most (the RDS global bundle is "
-               "162 KiB); anything over 16 MiB is refused, as this is certainly not a CA bundle.")
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is %2 MiB. CA bundles are a few hundred KiB at most (the RDS global bundle is "
+                "162 KiB); anything over 16 MiB is refused, as this is certainly not a CA bundle.")
                 .arg(name)
                 .arg(double(data.size()) / (1024.0 * 1024.0), 0, 'f', 1));
     if (data.trimmed().isEmpty())
         return failed(b, "empty",
-            data.isEmpty() ? tr("%1 is empty (0 bytes). An interrupted download or a failed copy "
-                                "leaves such a file; get the bundle again.")
+            data.isEmpty() ? QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is empty (0 bytes). An interrupted download or a failed copy "
+                "leaves such a file; get the bundle again.")
                                  .arg(name)
-                           : tr("%1 holds only blank space, no certificate.").arg(name));
+                           : QCoreApplication::translate(
+                               "pgtls::CaBundle", "%1 holds only blank space, no certificate.")
+                                 .arg(name));
 
     ERR_clear_error();
     if (textStart(data).startsWith("PuTTY-User-Key-File-"))

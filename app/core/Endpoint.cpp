@@ -21,11 +21,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::Endpoint", text);
-}
-
 // The libpq environment variables that feed connection options (see libpq's PQconninfoOptions).
 const char *const kPgVariables[] = {
     "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE", "PGREQUIRESSL",
@@ -225,13 +220,15 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
     setOpt(QStringLiteral("user"), in.user, flag);
 
     if (!in.dbname.isEmpty() && !in.conninfo.isEmpty()) {
-        result.error = tr("the database is given twice: with --dbname and as the CONNINFO argument; give one");
+        result.error = QCoreApplication::translate("pgtls::Endpoint",
+            "the database is given twice: with --dbname and as the CONNINFO argument; give one");
         return result;
     }
     const QString dbArg = in.conninfo.isEmpty() ? in.dbname : in.conninfo;
     if (looksLikeConninfo(dbArg) && containsPassword(dbArg)) {
-        result.error = tr("the connection string contains a password: it is not accepted on the command "
-                          "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
+        result.error = QCoreApplication::translate("pgtls::Endpoint",
+            "the connection string contains a password: it is not accepted on the command "
+            "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
         return result;
     }
     if (looksLikeConninfo(dbArg)) {
@@ -239,16 +236,20 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
         const QByteArray utf8 = dbArg.toUtf8();
         ConninfoPtr parsed(PQconninfoParse(utf8.constData(), &err));
         if (!parsed) {
-            QString msg = err ? QString::fromUtf8(err).trimmed() : tr("out of memory");
+            QString msg = err ? QString::fromUtf8(err).trimmed()
+                              : QCoreApplication::translate("pgtls::Endpoint", "out of memory");
             if (err)
                 PQfreemem(err);
-            result.error = tr("invalid connection string: %1").arg(msg);
+            result.error
+                = QCoreApplication::translate("pgtls::Endpoint", "invalid connection string: %1")
+                      .arg(msg);
             return result;
         }
         const QMap<QString, QString> values = toMap(parsed.get());
         if (values.contains(QStringLiteral("password"))) {
-            result.error = tr("the connection string contains a password: it is not accepted on the command "
-                              "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
+            result.error = QCoreApplication::translate("pgtls::Endpoint",
+                "the connection string contains a password: it is not accepted on the command "
+                "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
             return result;
         }
         for (auto it = values.cbegin(); it != values.cend(); ++it)
@@ -326,15 +327,21 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
     auto firstOf = [&result](const QString &key, const QString &value) {
         if (!value.contains(QLatin1Char(',')))
             return value;
-        result.warnings << tr("%1 lists several values (\"%2\"): only the first is inspected").arg(key, value);
+        result.warnings << QCoreApplication::translate(
+            "pgtls::Endpoint", "%1 lists several values (\"%2\"): only the first is inspected")
+                               .arg(key, value);
         return value.section(QLatin1Char(','), 0, 0).trimmed();
     };
     ep.host = firstOf(QStringLiteral("host"), opts.value(QStringLiteral("host")));
     ep.hostaddr = firstOf(QStringLiteral("hostaddr"), opts.value(QStringLiteral("hostaddr")));
     if (!ep.hostaddr.isEmpty() && QHostAddress(ep.hostaddr).isNull()) {
         result.error = source.value(QStringLiteral("hostaddr")) == QLatin1String("flag")
-            ? tr("--hostaddr: \"%1\" is not a numeric IP address").arg(ep.hostaddr)
-            : tr("hostaddr \"%1\" is not a numeric IP address").arg(ep.hostaddr);
+            ? QCoreApplication::translate(
+                "pgtls::Endpoint", "--hostaddr: \"%1\" is not a numeric IP address")
+                  .arg(ep.hostaddr)
+            : QCoreApplication::translate(
+                "pgtls::Endpoint", "hostaddr \"%1\" is not a numeric IP address")
+                  .arg(ep.hostaddr);
         return result;
     }
 
@@ -344,8 +351,12 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
     if (!ok || port < 1 || port > 65535) {
         const QString from = source.value(QStringLiteral("port"), QStringLiteral("environment"));
         result.error = from == QLatin1String("flag")
-            ? tr("--port: \"%1\" is not a port number (1-65535)").arg(portText)
-            : tr("invalid port number: \"%1\" (from the %2)").arg(portText, from);
+            ? QCoreApplication::translate(
+                "pgtls::Endpoint", "--port: \"%1\" is not a port number (1-65535)")
+                  .arg(portText)
+            : QCoreApplication::translate(
+                "pgtls::Endpoint", "invalid port number: \"%1\" (from the %2)")
+                  .arg(portText, from);
         return result;
     }
     ep.port = port;
@@ -373,8 +384,12 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
         const QString from = source.value(QStringLiteral("sslmode"));
         const QString valid = allSslModeNames().join(QStringLiteral(", "));
         result.error = from == QLatin1String("flag")
-            ? tr("--sslmode: \"%1\" is not an sslmode; use one of %2").arg(modeText, valid)
-            : tr("invalid sslmode \"%1\" (from the %2); use one of %3").arg(modeText, from, valid);
+            ? QCoreApplication::translate(
+                "pgtls::Endpoint", "--sslmode: \"%1\" is not an sslmode; use one of %2")
+                  .arg(modeText, valid)
+            : QCoreApplication::translate(
+                "pgtls::Endpoint", "invalid sslmode \"%1\" (from the %2); use one of %3")
+                  .arg(modeText, from, valid);
         return result;
     }
 
@@ -388,8 +403,11 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
         const int t = timeoutText.toInt(&ok);
         if (!ok || t < 0) {
             result.error = source.value(QStringLiteral("connect_timeout")) == QLatin1String("flag")
-                ? tr("--timeout: \"%1\" is not a number of seconds").arg(timeoutText)
-                : tr("invalid connect_timeout \"%1\"").arg(timeoutText);
+                ? QCoreApplication::translate(
+                    "pgtls::Endpoint", "--timeout: \"%1\" is not a number of seconds")
+                      .arg(timeoutText)
+                : QCoreApplication::translate("pgtls::Endpoint", "invalid connect_timeout \"%1\"")
+                      .arg(timeoutText);
             return result;
         }
         // libpq: 0 means wait forever; we always keep a bound, and like libpq use at least 2 s.
@@ -399,8 +417,9 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
     }
 
     if (ep.host.isEmpty() && ep.hostaddr.isEmpty()) {
-        result.warnings << tr("no host given: libpq would connect through the local Unix-domain socket, "
-                              "where TLS is never used");
+        result.warnings << QCoreApplication::translate("pgtls::Endpoint",
+            "no host given: libpq would connect through the local Unix-domain socket, "
+            "where TLS is never used");
     }
     ep.sources = source;
     return result;

@@ -3,6 +3,8 @@
 
 #include "OpenSslUtil.h"
 
+#include <QCoreApplication>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -152,46 +154,50 @@ namespace {
     {
         if (raw.contains('\0')) {
             *error = QStringLiteral("SSL certificate's name contains embedded null");
-            *reason = QStringLiteral(
-                    "contains an embedded NUL byte, so libpq rejects the certificate");
+            *reason = QCoreApplication::translate(
+                "HostMatcher", "contains an embedded NUL byte, so libpq rejects the certificate");
             return Failed;
         }
         *storeName = QString::fromUtf8(raw);
         const char *name = raw.constData();
         if (pgStrcasecmp(name, host.constData()) == 0) {
-            *reason = QStringLiteral("matches exactly (case-insensitive)");
+            *reason
+                = QCoreApplication::translate("HostMatcher", "matches exactly (case-insensitive)");
             return Match;
         }
         const int lenpat = int(raw.size());
         const int lenstr = int(host.size());
         switch (wildcardMatch(name, host.constData())) {
         case Wildcard::Matches:
-            *reason = QStringLiteral("wildcard %1 covers exactly one label: \"%2\"")
-                              .arg(*storeName, QString::fromUtf8(host.left(lenstr - lenpat + 1)));
+            *reason = QCoreApplication::translate(
+                "HostMatcher", "wildcard %1 covers exactly one label: \"%2\"")
+                          .arg(*storeName, QString::fromUtf8(host.left(lenstr - lenpat + 1)));
             return Match;
         case Wildcard::TwoLabels:
-            *reason = QStringLiteral(
-                              "wildcard does not cover two labels: the '*' stands for one label "
-                              "and \"%1\" has a dot")
-                              .arg(QString::fromUtf8(host.left(lenstr - lenpat + 1)));
+            *reason = QCoreApplication::translate("HostMatcher",
+                "wildcard does not cover two labels: the '*' stands for one label "
+                "and \"%1\" has a dot")
+                          .arg(QString::fromUtf8(host.left(lenstr - lenpat + 1)));
             return NoMatch;
         case Wildcard::TooLong:
-            *reason = QStringLiteral(
-                              "wildcard needs at least one character before \"%1\"; the host is "
-                              "shorter (a wildcard never matches the bare domain)")
-                              .arg(QString::fromUtf8(raw.mid(1)));
+            *reason = QCoreApplication::translate("HostMatcher",
+                "wildcard needs at least one character before \"%1\"; the host is "
+                "shorter (a wildcard never matches the bare domain)")
+                          .arg(QString::fromUtf8(raw.mid(1)));
             return NoMatch;
         case Wildcard::SuffixDiffers:
-            *reason = QStringLiteral("does not match: the host does not end in \"%1\"")
-                              .arg(QString::fromUtf8(raw.mid(1)));
+            *reason = QCoreApplication::translate(
+                "HostMatcher", "does not match: the host does not end in \"%1\"")
+                          .arg(QString::fromUtf8(raw.mid(1)));
             return NoMatch;
         case Wildcard::NotAPattern:
             break;
         }
-        *reason = raw.contains('*')
-                ? QStringLiteral("does not match: '*' is a wildcard only as the leading \"*.\", "
-                                 "elsewhere it is compared literally")
-                : QStringLiteral("does not match (compared exactly, case-insensitive)");
+        *reason = raw.contains('*') ? QCoreApplication::translate("HostMatcher",
+                      "does not match: '*' is a wildcard only as the leading \"*.\", "
+                      "elsewhere it is compared literally")
+                                    : QCoreApplication::translate("HostMatcher",
+                                        "does not match (compared exactly, case-insensitive)");
         return NoMatch;
     }
 
@@ -205,31 +211,35 @@ namespace {
             in_addr addr;
             if (inet_aton(host.constData(), &addr)) {
                 match = memcmp(data, &addr.s_addr, 4) == 0;
-                *reason = match ? QStringLiteral("matches the host's IPv4 address")
-                                : QStringLiteral("a different IPv4 address");
+                *reason = match
+                    ? QCoreApplication::translate("HostMatcher", "matches the host's IPv4 address")
+                    : QCoreApplication::translate("HostMatcher", "a different IPv4 address");
             } else {
-                *reason = hostIsIp
-                        ? QStringLiteral("an IPv4 address; the host is an IPv6 address")
-                        : QStringLiteral("IP SAN compared as an address, host is a DNS name");
+                *reason = hostIsIp ? QCoreApplication::translate(
+                              "HostMatcher", "an IPv4 address; the host is an IPv6 address")
+                                   : QCoreApplication::translate("HostMatcher",
+                                       "IP SAN compared as an address, host is a DNS name");
             }
         } else if (ip.size() == 16) {
             in6_addr addr;
             if (inet_pton(AF_INET6, host.constData(), &addr) == 1) {
                 match = memcmp(data, &addr.s6_addr, 16) == 0;
-                *reason = match ? QStringLiteral("matches the host's IPv6 address")
-                                : QStringLiteral("a different IPv6 address");
+                *reason = match
+                    ? QCoreApplication::translate("HostMatcher", "matches the host's IPv6 address")
+                    : QCoreApplication::translate("HostMatcher", "a different IPv6 address");
             } else {
-                *reason = hostIsIp
-                        ? QStringLiteral("an IPv6 address; the host is an IPv4 address")
-                        : QStringLiteral("IP SAN compared as an address, host is a DNS name");
+                *reason = hostIsIp ? QCoreApplication::translate(
+                              "HostMatcher", "an IPv6 address; the host is an IPv4 address")
+                                   : QCoreApplication::translate("HostMatcher",
+                                       "IP SAN compared as an address, host is a DNS name");
             }
         } else {
             *error = QStringLiteral("certificate contains IP address with invalid length %1")
                              .arg(ip.size());
-            *reason = QStringLiteral(
-                              "an IP address of %1 bytes (not 4 or 16), so libpq rejects the "
-                              "certificate")
-                              .arg(ip.size());
+            *reason = QCoreApplication::translate("HostMatcher",
+                "an IP address of %1 bytes (not 4 or 16), so libpq rejects the "
+                "certificate")
+                          .arg(ip.size());
             return Failed;
         }
         *storeName = pgInetNtop(ip);
@@ -325,7 +335,8 @@ HostMatch HostMatcher::match(const QString &host, const CertificateInfo &leaf)
     if (hostBytes.isEmpty()) {
         result.error = QStringLiteral("host name must be specified for a verified SSL connection");
         for (HostNameCandidate &c : result.candidates)
-            c.reason = QStringLiteral("not examined: no host name to compare with");
+            c.reason = QCoreApplication::translate(
+                "HostMatcher", "not examined: no host name to compare with");
         return result;
     }
 
@@ -367,32 +378,37 @@ HostMatch HostMatcher::match(const QString &host, const CertificateInfo &leaf)
     }
     for (int j = i + 1; j < sans.size(); j++) {
         result.candidates[j].reason = rc == Match
-                ? QStringLiteral("not examined: an earlier SAN entry already matched")
-                : QStringLiteral("not examined: libpq stopped at the earlier error");
+            ? QCoreApplication::translate(
+                "HostMatcher", "not examined: an earlier SAN entry already matched")
+            : QCoreApplication::translate(
+                "HostMatcher", "not examined: libpq stopped at the earlier error");
     }
 
     const qsizetype cnBase = sans.size();
     for (qsizetype k = 1; k < commonNames.size(); k++) {
-        result.candidates[cnBase + k].reason
-                = QStringLiteral("ignored: libpq consults only the first CN of the subject");
+        result.candidates[cnBase + k].reason = QCoreApplication::translate(
+            "HostMatcher", "ignored: libpq consults only the first CN of the subject");
     }
     if (!commonNames.isEmpty()) {
         HostNameCandidate &c = result.candidates[cnBase];
         if (checkCn) {
             QString why;
             if (!haveSanExtension)
-                why = QStringLiteral("CN consulted because the certificate has no subjectAltName");
+                why = QCoreApplication::translate(
+                    "HostMatcher", "CN consulted because the certificate has no subjectAltName");
             else if (result.hostIsIp)
-                why = QStringLiteral("CN consulted because host is an IP address and the "
-                                     "certificate has no IP SAN");
+                why = QCoreApplication::translate("HostMatcher",
+                    "CN consulted because host is an IP address and the "
+                    "certificate has no IP SAN");
             else
-                why = QStringLiteral("CN consulted because the certificate has no DNS SAN");
+                why = QCoreApplication::translate(
+                    "HostMatcher", "CN consulted because the certificate has no DNS SAN");
             QString storeName;
             QString outcome;
             result.namesExamined++;
             c.examined = true;
             rc = matchName(commonNames.first(), hostBytes, &storeName, &outcome, &error);
-            c.reason = why + QStringLiteral("; ") + outcome;
+            c.reason = why + QCoreApplication::translate("HostMatcher", "; ") + outcome;
             if (!storeName.isNull() && firstName.isNull())
                 firstName = storeName;
             if (rc == Match) {
@@ -401,13 +417,17 @@ HostMatch HostMatcher::match(const QString &host, const CertificateInfo &leaf)
                 result.entry = storeName;
             }
         } else if (rc == Match) {
-            c.reason = QStringLiteral("CN not consulted: a SAN entry already matched");
+            c.reason = QCoreApplication::translate(
+                "HostMatcher", "CN not consulted: a SAN entry already matched");
         } else if (rc == Failed) {
-            c.reason = QStringLiteral("CN not consulted: libpq stopped at the SAN error");
+            c.reason = QCoreApplication::translate(
+                "HostMatcher", "CN not consulted: libpq stopped at the SAN error");
         } else if (sameTypeSan) {
             c.reason = result.hostIsIp
-                    ? QStringLiteral("CN ignored because the certificate has IP SAN entries")
-                    : QStringLiteral("CN ignored because the certificate has DNS SAN entries");
+                ? QCoreApplication::translate(
+                    "HostMatcher", "CN ignored because the certificate has IP SAN entries")
+                : QCoreApplication::translate(
+                    "HostMatcher", "CN ignored because the certificate has DNS SAN entries");
         }
     }
 

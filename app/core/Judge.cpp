@@ -9,11 +9,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::Judge", text);
-}
-
 void add(InspectionReport &r, const QString &code, const QString &detail = QString())
 {
     r.problems << ProblemCatalog::make(code, detail, r);
@@ -25,7 +20,9 @@ void addProbeWarnings(InspectionReport &r)
         return;
     const CertificateInfo &leaf = r.probe.chain.first();
     if (!leaf.isExpiredAt(r.now) && r.now.daysTo(leaf.notAfter) <= 30)
-        add(r, QStringLiteral("cert-expires-soon"), tr("notAfter %1").arg(leaf.notAfter.toString(Qt::ISODate)));
+        add(r, QStringLiteral("cert-expires-soon"),
+            QCoreApplication::translate("pgtls::Judge", "notAfter %1")
+                .arg(leaf.notAfter.toString(Qt::ISODate)));
 }
 
 // Probe-only: the verdict is the probe's, judged the way libpq would judge that handshake.
@@ -41,8 +38,10 @@ void judgeProbeOnly(InspectionReport &r)
         // libpq never starts TLS in this mode, whatever the server offers.
         add(r, QStringLiteral("sslmode-disable"));
         r.ok = false;
-        r.summary = p.tlsOffered ? tr("Not encrypted: sslmode=disable never uses TLS (the server offers it)")
-                                 : tr("Not encrypted: sslmode=disable never uses TLS");
+        r.summary = p.tlsOffered ? QCoreApplication::translate("pgtls::Judge",
+                        "Not encrypted: sslmode=disable never uses TLS (the server offers it)")
+                                 : QCoreApplication::translate("pgtls::Judge",
+                                     "Not encrypted: sslmode=disable never uses TLS");
         return;
     }
     if (p.outcome == ProbeResult::Outcome::TlsEstablished) {
@@ -55,7 +54,9 @@ void judgeProbeOnly(InspectionReport &r)
         if (mode == SslMode::VerifyFull && trusted && r.rootCert.verifies && (!p.hostMatch || !p.hostMatch->matched)) {
             hostOk = false;
             add(r, ProblemCatalog::hostMismatchCode(r),
-                p.hostMatch ? p.hostMatch->error : tr("host name must be specified for a verified SSL connection"));
+                p.hostMatch ? p.hostMatch->error
+                            : QCoreApplication::translate("pgtls::Judge",
+                                "host name must be specified for a verified SSL connection"));
         }
         ok = r.rootCert.error.isEmpty() && trusted && hostOk;
         if (ok && mode == SslMode::Allow)
@@ -71,17 +72,23 @@ void judgeProbeOnly(InspectionReport &r)
     r.ok = ok;
 
     if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok && mode == SslMode::Allow) {
-        r.summary = tr("TLS offered, but sslmode=allow tries plaintext first: unencrypted whenever the server "
-                       "accepts that");
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "TLS offered, but sslmode=allow tries plaintext first: unencrypted whenever the server "
+            "accepts that");
     } else if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok) {
-        r.summary = mode == SslMode::VerifyFull ? tr("Encrypted and verified: trusted CA, host name matches")
-            : r.rootCert.verifies                ? tr("Encrypted, CA verified, but the host name is not checked")
-                                                 : tr("Encrypted, but the server was not authenticated: a man in the "
-                                                      "middle could read this");
+        r.summary = mode == SslMode::VerifyFull ? QCoreApplication::translate(
+                        "pgtls::Judge", "Encrypted and verified: trusted CA, host name matches")
+            : r.rootCert.verifies
+            ? QCoreApplication::translate(
+                "pgtls::Judge", "Encrypted, CA verified, but the host name is not checked")
+            : QCoreApplication::translate("pgtls::Judge",
+                "Encrypted, but the server was not authenticated: a man in the "
+                "middle could read this");
     } else if (p.outcome == ProbeResult::Outcome::TlsRefused) {
-        r.summary = tr("Not encrypted: the server refuses TLS");
+        r.summary
+            = QCoreApplication::translate("pgtls::Judge", "Not encrypted: the server refuses TLS");
     } else if (p.outcome == ProbeResult::Outcome::Cancelled) {
-        r.summary = tr("Cancelled");
+        r.summary = QCoreApplication::translate("pgtls::Judge", "Cancelled");
     }
 }
 
@@ -121,14 +128,18 @@ void judgeSession(InspectionReport &r)
         }
         if (s.sslIsUsed.has_value() && *s.sslIsUsed != s.sslInUse) {
             add(r, QStringLiteral("tls-terminated-by-proxy"),
-                tr("libpq: TLS %1; server (%2): %3")
-                    .arg(s.sslInUse ? tr("in use") : tr("not in use"), s.sslIsUsedSource,
-                         *s.sslIsUsed ? tr("TLS") : tr("no TLS")));
+                QCoreApplication::translate("pgtls::Judge", "libpq: TLS %1; server (%2): %3")
+                    .arg(s.sslInUse ? QCoreApplication::translate("pgtls::Judge", "in use")
+                                    : QCoreApplication::translate("pgtls::Judge", "not in use"),
+                        s.sslIsUsedSource,
+                        *s.sslIsUsed ? QCoreApplication::translate("pgtls::Judge", "TLS")
+                                     : QCoreApplication::translate("pgtls::Judge", "no TLS")));
         } else if (s.sslInUse && s.pgStatSsl.value_or(false)
                    && ((!s.pgStatSslVersion.isEmpty() && s.pgStatSslVersion != s.protocol)
                        || (!s.pgStatSslCipher.isEmpty() && s.pgStatSslCipher != s.cipher))) {
             add(r, QStringLiteral("tls-parameters-differ"),
-                tr("libpq: %1 %2; server: %3 %4").arg(s.protocol, s.cipher, s.pgStatSslVersion, s.pgStatSslCipher));
+                QCoreApplication::translate("pgtls::Judge", "libpq: %1 %2; server: %3 %4")
+                    .arg(s.protocol, s.cipher, s.pgStatSslVersion, s.pgStatSslCipher));
         }
         if (!s.sslinfoInstalled && !s.serverVersion.isEmpty())
             add(r, QStringLiteral("sslinfo-missing"));
@@ -152,15 +163,21 @@ void judgeSession(InspectionReport &r)
     if (!s.connected)
         return;
     if (proxy)
-        r.summary = tr("Encrypted only as far as a proxy: the server sees this session unencrypted");
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted only as far as a proxy: the server sees this session unencrypted");
     else if (!s.sslInUse)
-        r.summary = tr("Not encrypted: sslmode=%1 connected without TLS").arg(sslModeName(mode));
+        r.summary = QCoreApplication::translate(
+            "pgtls::Judge", "Not encrypted: sslmode=%1 connected without TLS")
+                        .arg(sslModeName(mode));
     else if (mode == SslMode::VerifyFull)
-        r.summary = tr("Encrypted and verified: trusted CA, host name matches");
+        r.summary = QCoreApplication::translate(
+            "pgtls::Judge", "Encrypted and verified: trusted CA, host name matches");
     else if (r.rootCert.verifies)
-        r.summary = tr("Encrypted, CA verified, but the host name is not checked");
+        r.summary = QCoreApplication::translate(
+            "pgtls::Judge", "Encrypted, CA verified, but the host name is not checked");
     else
-        r.summary = tr("Encrypted, but the server was not authenticated: a man in the middle could read this");
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted, but the server was not authenticated: a man in the middle could read this");
 }
 
 } // namespace
@@ -187,36 +204,43 @@ PlaintextResult Judge::classifyPlaintext(const SessionResult &a, const SessionRe
     if (a.connected) {
         p.verdict = V::Accepted;
         p.accepted = true;
-        p.explanation = tr("The server accepted an unencrypted connection and logged it in (no password asked).");
+        p.explanation = QCoreApplication::translate("pgtls::Judge",
+            "The server accepted an unencrypted connection and logged it in (no password asked).");
     } else if (a.needsPassword || a.reachedAuthentication || code == QLatin1String("password-needed")) {
         p.verdict = V::AcceptedAuthRequired;
         p.accepted = true;
-        p.explanation = tr("The server accepts unencrypted connections: it asked for the password over plaintext "
-                           "(we did not send it). rds.force_ssl is 0 here, or pg_hba.conf has host lines.");
+        p.explanation = QCoreApplication::translate("pgtls::Judge",
+            "The server accepts unencrypted connections: it asked for the password over plaintext "
+            "(we did not send it). rds.force_ssl is 0 here, or pg_hba.conf has host lines.");
     } else if (code == QLatin1String("role-missing") || code == QLatin1String("database-missing")
                || code == QLatin1String("password-failed")) {
         p.verdict = V::AcceptedLoginFailed;
         p.accepted = true;
-        p.explanation = tr("pg_hba.conf admits unencrypted connections; this login failed for another reason.");
+        p.explanation = QCoreApplication::translate("pgtls::Judge",
+            "pg_hba.conf admits unencrypted connections; this login failed for another reason.");
     } else if (code == QLatin1String("no-pg-hba-entry-no-encryption") || code == QLatin1String("pg-hba-reject")
                || code == QLatin1String("no-pg-hba-entry")) {
         p.accepted = false;
         if (tlsPassedHba) {
             p.verdict = V::RefusedEncryptionRequired;
-            p.explanation = tr("The server refuses unencrypted connections and admits TLS ones: encryption is "
-                               "required (on RDS: rds.force_ssl=1).");
+            p.explanation = QCoreApplication::translate("pgtls::Judge",
+                "The server refuses unencrypted connections and admits TLS ones: encryption is "
+                "required (on RDS: rds.force_ssl=1).");
         } else if (tlsRefusedByHba) {
             p.verdict = V::RefusedNoEntry;
-            p.explanation = tr("Refused, but TLS connections for this user and database are refused too: "
-                               "pg_hba.conf has no entry for them at all, so this says nothing about encryption.");
+            p.explanation = QCoreApplication::translate("pgtls::Judge",
+                "Refused, but TLS connections for this user and database are refused too: "
+                "pg_hba.conf has no entry for them at all, so this says nothing about encryption.");
         } else {
             p.verdict = V::RefusedUnknownWhy;
-            p.explanation = tr("Refused without TLS; the comparison attempt with TLS did not get far enough to "
-                               "tell whether encryption is what the server requires.");
+            p.explanation = QCoreApplication::translate("pgtls::Judge",
+                "Refused without TLS; the comparison attempt with TLS did not get far enough to "
+                "tell whether encryption is what the server requires.");
         }
     } else {
         p.verdict = V::Inconclusive;
-        p.explanation = tr("The unencrypted attempt ended without an answer either way.");
+        p.explanation = QCoreApplication::translate(
+            "pgtls::Judge", "The unencrypted attempt ended without an answer either way.");
     }
     return p;
 }
@@ -248,20 +272,28 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a, bool passwordWi
             code = QStringLiteral("untrusted");
         else if (!ProblemCatalog::knownCodes().contains(code))
             code = QStringLiteral("session-failed");
-        row.note = tr("Did not connect: %1.").arg(ProblemCatalog::make(code, QString(), InspectionReport()).title);
+        row.note = QCoreApplication::translate("pgtls::Judge", "Did not connect: %1.")
+                       .arg(ProblemCatalog::make(code, QString(), InspectionReport()).title);
     }
     else if (!row.encrypted)
-        row.note = tr("Unencrypted: anyone on the path can read and change the traffic.");
+        row.note = QCoreApplication::translate(
+            "pgtls::Judge", "Unencrypted: anyone on the path can read and change the traffic.");
     else if (downgradable)
-        row.note = tr("Encrypted this time, but an attacker who refuses TLS gets a plaintext connection.");
+        row.note = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted this time, but an attacker who refuses TLS gets a plaintext connection.");
     else if (!row.caVerified)
-        row.note = tr("Encrypted, but any certificate is accepted: a man in the middle can read everything.");
+        row.note = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted, but any certificate is accepted: a man in the middle can read everything.");
     else if (!row.hostVerified)
-        row.note = tr("Encrypted and CA-checked, but any server with a certificate from the same CA passes.");
+        row.note = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted and CA-checked, but any server with a certificate from the same CA passes.");
     else
-        row.note = tr("Encrypted, CA and host name verified: safe against a man in the middle.");
+        row.note = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted, CA and host name verified: safe against a man in the middle.");
     if (passwordWithheld && row.connected && !a.connected)
-        row.note += QLatin1Char(' ') + tr("(Reached authentication; the password is never sent on this attempt.)");
+        row.note += QLatin1Char(' ')
+            + QCoreApplication::translate("pgtls::Judge",
+                "(Reached authentication; the password is never sent on this attempt.)");
     return row;
 }
 
@@ -280,7 +312,9 @@ void Judge::apply(InspectionReport &r)
     if (r.summary.isEmpty()) {
         const auto firstError = std::find_if(r.problems.cbegin(), r.problems.cend(),
                                              [](const Problem &p) { return p.isError(); });
-        r.summary = firstError != r.problems.cend() ? tr("Failed: %1").arg(firstError->title) : tr("Failed");
+        r.summary = firstError != r.problems.cend()
+            ? QCoreApplication::translate("pgtls::Judge", "Failed: %1").arg(firstError->title)
+            : QCoreApplication::translate("pgtls::Judge", "Failed");
     }
 }
 

@@ -18,11 +18,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("pgtls::RdsBundleSnapshot", text, nullptr, n);
-}
-
 void ensureResource()
 {
     // A function-local static: thread-safe, once.
@@ -63,7 +58,7 @@ QString RdsBundleSnapshot::sourceUrl()
 
 QString RdsBundleSnapshot::provenance()
 {
-    return tr(
+    return QCoreApplication::translate("pgtls::RdsBundleSnapshot",
         "Built-in snapshot of the Amazon RDS global CA bundle (%1), taken on %2: %3 certificates, "
         "SHA-256 %4. It was copied from a public repository, not downloaded from AWS; its SHA-256 "
         "is the one many independent projects pin for the official URL. Prefer a fresh download "
@@ -80,7 +75,9 @@ QString RdsBundleSnapshot::provenanceDocument()
 
 CaBundle RdsBundleSnapshot::bundle()
 {
-    return CaBundle::fromData(pem(), tr("global-bundle.pem (built-in snapshot)"));
+    return CaBundle::fromData(pem(),
+        QCoreApplication::translate(
+            "pgtls::RdsBundleSnapshot", "global-bundle.pem (built-in snapshot)"));
 }
 
 QString RdsBundleSnapshot::ageText(const QDate &today)
@@ -88,14 +85,20 @@ QString RdsBundleSnapshot::ageText(const QDate &today)
     const QString taken = takenOn().toString(Qt::ISODate);
     const qint64 days = takenOn().daysTo(today);
     if (!today.isValid())
-        return tr("taken %1").arg(taken);
+        return QCoreApplication::translate("pgtls::RdsBundleSnapshot", "taken %1").arg(taken);
     if (days < 0)
-        return tr("taken %1 (after today's date on this computer: check the clock)").arg(taken);
+        return QCoreApplication::translate("pgtls::RdsBundleSnapshot",
+            "taken %1 (after today's date on this computer: check the clock)")
+            .arg(taken);
     if (days == 0)
-        return tr("taken %1, today").arg(taken);
+        return QCoreApplication::translate("pgtls::RdsBundleSnapshot", "taken %1, today")
+            .arg(taken);
     if (days == 1)
-        return tr("taken %1, 1 day ago").arg(taken);
-    return tr("taken %1, %n days ago", int(days)).arg(taken);
+        return QCoreApplication::translate("pgtls::RdsBundleSnapshot", "taken %1, 1 day ago")
+            .arg(taken);
+    return QCoreApplication::translate(
+        "pgtls::RdsBundleSnapshot", "taken %1, %n days ago", nullptr, int(days))
+        .arg(taken);
 }
 
 } // namespace pgtls

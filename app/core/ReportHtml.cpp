@@ -9,11 +9,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::ReportHtml", text);
-}
-
 // Escaped for HTML text and attributes; control characters shown as \xNN like the text report.
 QString esc(const QString &s)
 {
@@ -22,7 +17,8 @@ QString esc(const QString &s)
 
 QString yesNo(bool b)
 {
-    return b ? tr("yes") : tr("no");
+    return b ? QCoreApplication::translate("pgtls::ReportHtml", "yes")
+             : QCoreApplication::translate("pgtls::ReportHtml", "no");
 }
 
 QString row(const QString &label, const QString &valueHtml)
@@ -54,7 +50,9 @@ QString problemsHtml(const InspectionReport &r)
                  .arg(p.isError() ? QStringLiteral("error") : QStringLiteral("warning"), esc(p.title), esc(p.code));
         h += QStringLiteral("<div>%1</div>\n").arg(esc(p.explanation));
         if (!p.fix.isEmpty())
-            h += QStringLiteral("<div><em>%1</em> %2</div>\n").arg(esc(tr("Fix:")), esc(p.fix));
+            h += QStringLiteral("<div><em>%1</em> %2</div>\n")
+                     .arg(
+                         esc(QCoreApplication::translate("pgtls::ReportHtml", "Fix:")), esc(p.fix));
         if (!p.detail.isEmpty())
             h += QStringLiteral("<div class=\"mono\">%1</div>\n").arg(esc(p.detail));
         h += QStringLiteral("</div>\n");
@@ -66,23 +64,35 @@ QString certificateHtml(const CertificateInfo &c, const QString &role, const QDa
 {
     QString h = QStringLiteral("<div class=\"card\"><div><strong>%1</strong>: %2</div>\n<table>\n")
                     .arg(esc(role), esc(c.subjectCommonName.isEmpty() ? c.subject : c.subjectCommonName));
-    h += row(tr("Subject"), esc(c.subject));
-    h += row(tr("Issuer"), esc(c.issuer));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Subject"), esc(c.subject));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Issuer"), esc(c.issuer));
     QString validity = esc(c.notBefore.toString(Qt::ISODate) + QStringLiteral(" – ") + c.notAfter.toString(Qt::ISODate));
     if (c.isExpiredAt(now))
-        validity += QStringLiteral(" <strong>%1</strong>").arg(esc(tr("expired")));
+        validity += QStringLiteral(" <strong>%1</strong>")
+                        .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "expired")));
     else if (c.isNotYetValidAt(now))
-        validity += QStringLiteral(" <strong>%1</strong>").arg(esc(tr("not yet valid")));
+        validity
+            += QStringLiteral(" <strong>%1</strong>")
+                   .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "not yet valid")));
     else
-        validity += esc(tr(" (%1 days left)").arg(now.daysTo(c.notAfter)));
-    h += row(tr("Valid"), validity);
-    h += row(tr("Key"), esc(QStringLiteral("%1 %2 %3").arg(c.keyType).arg(c.keyBits).arg(c.keyCurve).trimmed()));
-    h += row(tr("Signature"), esc(c.signatureAlgorithm));
+        validity += esc(QCoreApplication::translate("pgtls::ReportHtml", " (%1 days left)")
+                            .arg(now.daysTo(c.notAfter)));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Valid"), validity);
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Key"),
+        esc(QStringLiteral("%1 %2 %3").arg(c.keyType).arg(c.keyBits).arg(c.keyCurve).trimmed()));
+    h += row(
+        QCoreApplication::translate("pgtls::ReportHtml", "Signature"), esc(c.signatureAlgorithm));
     if (!c.sanDns.isEmpty() || !c.sanIp.isEmpty())
-        h += row(tr("SAN"), esc((c.sanDns + c.sanIp).join(QStringLiteral(", "))));
-    h += row(tr("Serial"), QStringLiteral("<span class=\"mono\">%1</span>").arg(esc(c.serial)));
-    h += row(tr("SHA-256"), QStringLiteral("<span class=\"mono\">%1</span>").arg(esc(c.sha256)));
-    h += row(tr("CA"), esc(yesNo(c.isCa)) + (c.selfSigned ? esc(tr(", self-signed")) : QString()));
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "SAN"),
+            esc((c.sanDns + c.sanIp).join(QStringLiteral(", "))));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Serial"),
+        QStringLiteral("<span class=\"mono\">%1</span>").arg(esc(c.serial)));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "SHA-256"),
+        QStringLiteral("<span class=\"mono\">%1</span>").arg(esc(c.sha256)));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "CA"),
+        esc(yesNo(c.isCa))
+            + (c.selfSigned ? esc(QCoreApplication::translate("pgtls::ReportHtml", ", self-signed"))
+                            : QString()));
     h += QStringLiteral("</table></div>\n");
     return h;
 }
@@ -95,64 +105,105 @@ QString ReportHtml::render(const InspectionReport &r)
     const Endpoint &e = r.endpoint;
     const bool warnings = std::any_of(r.problems.cbegin(), r.problems.cend(), [](const Problem &pr) { return !pr.isError(); });
     const QString cls = !r.ok ? QStringLiteral("fail") : warnings ? QStringLiteral("warn") : QStringLiteral("ok");
-    const QString mark = !r.ok ? tr("FAILED") : warnings ? tr("WARNING") : tr("OK");
+    const QString mark = !r.ok ? QCoreApplication::translate("pgtls::ReportHtml", "FAILED")
+        : warnings             ? QCoreApplication::translate("pgtls::ReportHtml", "WARNING")
+                               : QCoreApplication::translate("pgtls::ReportHtml", "OK");
 
     QString h;
-    h += QStringLiteral("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
-                        "<meta charset=\"utf-8\" />\n<title>%1</title>\n<style>%2</style>\n</head>\n<body>\n")
-             .arg(esc(tr("PG TLS Inspector report: %1").arg(e.host.isEmpty() ? e.hostaddr : e.host)),
-                  QString::fromLatin1(kStyle));
-    h += QStringLiteral("<h1>%1</h1>\n").arg(esc(tr("How %1:%2 is secured").arg(e.host.isEmpty() ? e.hostaddr : e.host).arg(e.port)));
+    h += QStringLiteral(
+        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+        "<meta charset=\"utf-8\" />\n<title>%1</title>\n<style>%2</style>\n</head>\n<body>\n")
+             .arg(
+                 esc(QCoreApplication::translate("pgtls::ReportHtml", "PG TLS Inspector report: %1")
+                         .arg(e.host.isEmpty() ? e.hostaddr : e.host)),
+                 QString::fromLatin1(kStyle));
+    h += QStringLiteral("<h1>%1</h1>\n")
+             .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "How %1:%2 is secured")
+                          .arg(e.host.isEmpty() ? e.hostaddr : e.host)
+                          .arg(e.port)));
     h += QStringLiteral("<div class=\"verdict %1\">%2: %3</div>\n").arg(cls, esc(mark), esc(r.summary));
     h += problemsHtml(r);
 
-    h += QStringLiteral("<h2>%1</h2>\n<table>\n").arg(esc(tr("Endpoint")));
-    h += row(tr("Host"), esc(e.host));
+    h += QStringLiteral("<h2>%1</h2>\n<table>\n")
+             .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "Endpoint")));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Host"), esc(e.host));
     if (!e.hostaddr.isEmpty())
-        h += row(tr("Connected to (hostaddr)"), esc(e.hostaddr));
-    h += row(tr("Port"), esc(QString::number(e.port)));
-    h += row(tr("Database / user"), esc(e.dbname + QStringLiteral(" / ") + e.user));
-    h += row(tr("sslmode"), esc(sslModeName(e.sslmode)));
-    h += row(tr("CA file"), esc(r.rootCert.path.isEmpty() ? tr("none") : r.rootCert.path)
-                                + esc(r.rootCert.verifies ? tr(" (the chain is verified)") : tr(" (the chain is not verified)")));
-    h += row(tr("Checked at"), esc(r.now.toString(Qt::ISODate)));
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "Connected to (hostaddr)"),
+            esc(e.hostaddr));
+    h += row(
+        QCoreApplication::translate("pgtls::ReportHtml", "Port"), esc(QString::number(e.port)));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Database / user"),
+        esc(e.dbname + QStringLiteral(" / ") + e.user));
+    h += row(
+        QCoreApplication::translate("pgtls::ReportHtml", "sslmode"), esc(sslModeName(e.sslmode)));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "CA file"),
+        esc(r.rootCert.path.isEmpty() ? QCoreApplication::translate("pgtls::ReportHtml", "none")
+                                      : r.rootCert.path)
+            + esc(r.rootCert.verifies
+                    ? QCoreApplication::translate("pgtls::ReportHtml", " (the chain is verified)")
+                    : QCoreApplication::translate(
+                        "pgtls::ReportHtml", " (the chain is not verified)")));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "Checked at"),
+        esc(r.now.toString(Qt::ISODate)));
     h += QStringLiteral("</table>\n");
 
-    h += QStringLiteral("<h2>%1</h2>\n<table>\n").arg(esc(tr("TLS")));
-    h += row(tr("SSLRequest answer"), esc(p.sslResponse.isEmpty() ? tr("none") : p.sslResponse));
+    h += QStringLiteral("<h2>%1</h2>\n<table>\n")
+             .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "TLS")));
+    h += row(QCoreApplication::translate("pgtls::ReportHtml", "SSLRequest answer"),
+        esc(p.sslResponse.isEmpty() ? QCoreApplication::translate("pgtls::ReportHtml", "none")
+                                    : p.sslResponse));
     if (!p.protocol.isEmpty()) {
-        h += row(tr("Protocol / cipher"), esc(p.protocol + QStringLiteral(" / ") + p.cipher));
-        h += row(tr("Key exchange group"), esc(p.group));
-        h += row(tr("SNI"), esc(p.sni.isEmpty() ? tr("not sent") : p.sni));
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "Protocol / cipher"),
+            esc(p.protocol + QStringLiteral(" / ") + p.cipher));
+        h += row(
+            QCoreApplication::translate("pgtls::ReportHtml", "Key exchange group"), esc(p.group));
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "SNI"),
+            esc(p.sni.isEmpty() ? QCoreApplication::translate("pgtls::ReportHtml", "not sent")
+                                : p.sni));
     }
     if (!p.error.isEmpty())
-        h += row(tr("Probe error"), esc(p.error));
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "Probe error"), esc(p.error));
     h += QStringLiteral("</table>\n");
 
     if (!p.chain.isEmpty()) {
-        h += QStringLiteral("<h2>%1</h2>\n").arg(esc(tr("Certificate chain (as sent, leaf first)")));
+        h += QStringLiteral("<h2>%1</h2>\n")
+                 .arg(esc(QCoreApplication::translate(
+                     "pgtls::ReportHtml", "Certificate chain (as sent, leaf first)")));
         for (int i = 0; i < p.chain.size(); ++i) {
             const CertificateInfo &c = p.chain.at(i);
-            const QString role = i == 0 ? tr("Server") : c.selfSigned ? tr("Root") : tr("Intermediate");
+            const QString role = i == 0 ? QCoreApplication::translate("pgtls::ReportHtml", "Server")
+                : c.selfSigned          ? QCoreApplication::translate("pgtls::ReportHtml", "Root")
+                               : QCoreApplication::translate("pgtls::ReportHtml", "Intermediate");
             h += certificateHtml(c, role, r.now);
         }
         h += QStringLiteral("<table>\n");
         if (!p.trust.attempted)
-            h += row(tr("Trust"), esc(tr("not verified (no CA file in use)")));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"),
+                esc(QCoreApplication::translate(
+                    "pgtls::ReportHtml", "not verified (no CA file in use)")));
         else if (p.trust.trusted)
-            h += row(tr("Trust"), esc(tr("trusted, anchored by %1").arg(p.trust.anchorSubject))
-                                      + QStringLiteral("<br /><span class=\"mono\">%1</span>").arg(esc(p.trust.anchorSha256)));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"),
+                esc(QCoreApplication::translate("pgtls::ReportHtml", "trusted, anchored by %1")
+                        .arg(p.trust.anchorSubject))
+                    + QStringLiteral("<br /><span class=\"mono\">%1</span>")
+                          .arg(esc(p.trust.anchorSha256)));
         else
-            h += row(tr("Trust"), esc(tr("NOT trusted: %1").arg(p.trust.error)));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"),
+                esc(QCoreApplication::translate("pgtls::ReportHtml", "NOT trusted: %1")
+                        .arg(p.trust.error)));
         h += QStringLiteral("</table>\n");
     }
 
     if (p.hostMatch) {
         const HostMatch &m = *p.hostMatch;
         h += QStringLiteral("<h2>%1</h2>\n<p>%2</p>\n<table>\n")
-                 .arg(esc(tr("Host name")),
-                      esc(m.matched ? tr("\"%1\" matches %2 \"%3\"").arg(m.checkedName, m.by, m.entry)
-                                    : tr("\"%1\" does not match: %2").arg(m.checkedName, m.error)));
+                 .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "Host name")),
+                     esc(m.matched ? QCoreApplication::translate(
+                             "pgtls::ReportHtml", "\"%1\" matches %2 \"%3\"")
+                                         .arg(m.checkedName, m.by, m.entry)
+                                   : QCoreApplication::translate(
+                                       "pgtls::ReportHtml", "\"%1\" does not match: %2")
+                                         .arg(m.checkedName, m.error)));
         for (const HostNameCandidate &c : m.candidates)
             h += QStringLiteral("<tr><td>%1</td><td><code>%2</code></td><td>%3</td></tr>\n")
                      .arg(esc(c.matched ? QStringLiteral("✔ ") + hostNameKindName(c.kind) : hostNameKindName(c.kind)),
@@ -162,28 +213,51 @@ QString ReportHtml::render(const InspectionReport &r)
 
     const SessionResult &s = r.session;
     if (s.attempted) {
-        h += QStringLiteral("<h2>%1</h2>\n<table>\n").arg(esc(tr("Session (libpq)")));
-        h += row(tr("Connected"), esc(s.connected ? yesNo(true) : tr("no: %1").arg(s.error)));
+        h += QStringLiteral("<h2>%1</h2>\n<table>\n")
+                 .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "Session (libpq)")));
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "Connected"),
+            esc(s.connected
+                    ? yesNo(true)
+                    : QCoreApplication::translate("pgtls::ReportHtml", "no: %1").arg(s.error)));
         if (s.connected) {
-            h += row(tr("TLS (libpq)"), esc(s.sslInUse ? QStringLiteral("%1, %2").arg(s.protocol, s.cipher) : tr("not in use")));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "TLS (libpq)"),
+                esc(s.sslInUse ? QStringLiteral("%1, %2").arg(s.protocol, s.cipher)
+                               : QCoreApplication::translate("pgtls::ReportHtml", "not in use")));
             if (s.sslIsUsed)
-                h += row(tr("ssl_is_used()"), esc(QStringLiteral("%1 (%2)").arg(*s.sslIsUsed ? QStringLiteral("true") : QStringLiteral("false"), s.sslIsUsedSource)));
-            h += row(tr("SHOW ssl"), esc(s.showSsl));
-            h += row(tr("rds.force_ssl"), esc(s.rdsForceSsl.value_or(tr("(not an RDS parameter here)"))));
-            h += row(tr("Server version"), esc(s.serverVersion));
+                h += row(QCoreApplication::translate("pgtls::ReportHtml", "ssl_is_used()"),
+                    esc(QStringLiteral("%1 (%2)").arg(
+                        *s.sslIsUsed ? QStringLiteral("true") : QStringLiteral("false"),
+                        s.sslIsUsedSource)));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "SHOW ssl"), esc(s.showSsl));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "rds.force_ssl"),
+                esc(s.rdsForceSsl.value_or(QCoreApplication::translate(
+                    "pgtls::ReportHtml", "(not an RDS parameter here)"))));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Server version"),
+                esc(s.serverVersion));
         }
         h += QStringLiteral("</table>\n");
     }
     if (r.plaintext.tested) {
         h += QStringLiteral("<h2>%1</h2>\n<p>%2</p>\n")
-                 .arg(esc(tr("Unencrypted connections")),
-                      esc((r.plaintext.accepted.value_or(false) ? tr("Accepted. ") : r.plaintext.accepted ? tr("Refused. ") : QString())
-                          + r.plaintext.explanation));
+                 .arg(esc(QCoreApplication::translate(
+                          "pgtls::ReportHtml", "Unencrypted connections")),
+                     esc((r.plaintext.accepted.value_or(false)
+                                 ? QCoreApplication::translate("pgtls::ReportHtml", "Accepted. ")
+                                 : r.plaintext.accepted
+                                 ? QCoreApplication::translate("pgtls::ReportHtml", "Refused. ")
+                                 : QString())
+                         + r.plaintext.explanation));
     }
     if (!r.matrix.isEmpty()) {
-        h += QStringLiteral("<h2>%1</h2>\n<table class=\"matrix\">\n<tr><th>sslmode</th><th>%2</th><th>%3</th><th>%4</th><th>%5</th><th>%6</th><th></th></tr>\n")
-                 .arg(esc(tr("sslmode matrix")), esc(tr("connected")), esc(tr("encrypted")), esc(tr("CA verified")),
-                      esc(tr("host verified")), esc(tr("MITM-safe")));
+        h += QStringLiteral("<h2>%1</h2>\n<table "
+                            "class=\"matrix\">\n<tr><th>sslmode</th><th>%2</th><th>%3</th><th>%4</"
+                            "th><th>%5</th><th>%6</th><th></th></tr>\n")
+                 .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "sslmode matrix")),
+                     esc(QCoreApplication::translate("pgtls::ReportHtml", "connected")),
+                     esc(QCoreApplication::translate("pgtls::ReportHtml", "encrypted")),
+                     esc(QCoreApplication::translate("pgtls::ReportHtml", "CA verified")),
+                     esc(QCoreApplication::translate("pgtls::ReportHtml", "host verified")),
+                     esc(QCoreApplication::translate("pgtls::ReportHtml", "MITM-safe")));
         for (const MatrixRow &m : r.matrix) {
             h += QStringLiteral("<tr%1><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>\n")
                      .arg(m.sslmode == e.sslmode ? QStringLiteral(" class=\"chosen\"") : QString(), esc(sslModeName(m.sslmode)),
@@ -194,7 +268,10 @@ QString ReportHtml::render(const InspectionReport &r)
         h += QStringLiteral("</table>\n");
     }
     h += QStringLiteral("<footer>%1</footer>\n</body>\n</html>\n")
-             .arg(esc(tr("PG TLS Inspector %1, %2, total %3 ms").arg(QStringLiteral(PGTLS_VERSION), r.startedAt.toString(Qt::ISODate)).arg(r.totalMs)));
+             .arg(esc(QCoreApplication::translate(
+                 "pgtls::ReportHtml", "PG TLS Inspector %1, %2, total %3 ms")
+                          .arg(QStringLiteral(PGTLS_VERSION), r.startedAt.toString(Qt::ISODate))
+                          .arg(r.totalMs)));
     return h;
 }
 

@@ -13,11 +13,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("pgtls::RootCertInstaller", text, nullptr, n);
-}
-
 constexpr qint64 maxBundleSize = 16 * 1024 * 1024;
 
 const QFileDevice::Permissions fileMode0644 = QFileDevice::ReadOwner | QFileDevice::WriteOwner
@@ -60,7 +55,9 @@ QString freeBackupName(const QString &target, const QDateTime &now)
 
 QString certificatesText(int n)
 {
-    return n == 1 ? tr("1 certificate") : tr("%n certificates", n);
+    return n == 1
+        ? QCoreApplication::translate("pgtls::RootCertInstaller", "1 certificate")
+        : QCoreApplication::translate("pgtls::RootCertInstaller", "%n certificates", nullptr, n);
 }
 
 } // namespace
@@ -127,29 +124,38 @@ RootCertInstallResult RootCertInstaller::installBundle(
     if (!bundle.ok())
         return finish(r, Status::Refused,
             r.path.isEmpty()
-                ? tr("Not installed: %1").arg(bundle.error)
-                : tr("Not installed: %1 %2 was left as it was.").arg(bundle.error, r.path));
+                ? QCoreApplication::translate("pgtls::RootCertInstaller", "Not installed: %1")
+                      .arg(bundle.error)
+                : QCoreApplication::translate(
+                    "pgtls::RootCertInstaller", "Not installed: %1 %2 was left as it was.")
+                      .arg(bundle.error, r.path));
     r.warnings = bundle.warnings(QString(), now.toUTC());
 
     if (m_home.isEmpty())
         return finish(r, Status::Failed,
-            tr("Not installed: there is no home directory, so libpq has no default root "
-               "certificate "
-               "file. Pass the bundle with sslrootcert instead."));
+            QCoreApplication::translate("pgtls::RootCertInstaller",
+                "Not installed: there is no home directory, so libpq has no default root "
+                "certificate "
+                "file. Pass the bundle with sslrootcert instead."));
     if (!QFileInfo(m_home).isDir())
         return finish(r, Status::Failed,
-            tr("Not installed: the home directory %1 does not exist.").arg(m_home));
+            QCoreApplication::translate(
+                "pgtls::RootCertInstaller", "Not installed: the home directory %1 does not exist.")
+                .arg(m_home));
 
     const QString dir = m_home + QStringLiteral("/.postgresql");
     const QFileInfo dirInfo(dir);
     if (!dirInfo.exists()) {
         if (!QDir().mkdir(dir, dirMode0700))
-            return finish(
-                r, Status::Failed, tr("Not installed: %1 could not be created.").arg(dir));
+            return finish(r, Status::Failed,
+                QCoreApplication::translate(
+                    "pgtls::RootCertInstaller", "Not installed: %1 could not be created.")
+                    .arg(dir));
         r.createdDirectory = true;
     } else if (!dirInfo.isDir()) {
         return finish(r, Status::Failed,
-            tr("Not installed: %1 exists but is not a directory; libpq expects its files in it.")
+            QCoreApplication::translate("pgtls::RootCertInstaller",
+                "Not installed: %1 exists but is not a directory; libpq expects its files in it.")
                 .arg(dir));
     }
 
@@ -157,23 +163,26 @@ RootCertInstallResult RootCertInstaller::installBundle(
     const QFileInfo target(r.path);
     if (target.exists() && !target.isFile())
         return finish(r, Status::Refused,
-            tr("Not installed: %1 exists and is not a regular file (a directory?). Move it away "
-               "first; it was left as it was.")
+            QCoreApplication::translate("pgtls::RootCertInstaller",
+                "Not installed: %1 exists and is not a regular file (a directory?). Move it away "
+                "first; it was left as it was.")
                 .arg(r.path));
 
     if (target.exists()) {
         QFile old(r.path);
         if (!old.open(QIODevice::ReadOnly))
             return finish(r, Status::Failed,
-                tr("Not installed: the existing %1 cannot be read (%2), so no backup of it could "
-                   "be "
-                   "made; it was left as it was.")
+                QCoreApplication::translate("pgtls::RootCertInstaller",
+                    "Not installed: the existing %1 cannot be read (%2), so no backup of it could "
+                    "be "
+                    "made; it was left as it was.")
                     .arg(r.path, old.errorString()));
         const QByteArray previous = old.readAll();
         old.close();
         if (previous == content)
             return finish(r, Status::Unchanged,
-                tr("%1 already holds exactly this bundle (%2); nothing was changed.")
+                QCoreApplication::translate("pgtls::RootCertInstaller",
+                    "%1 already holds exactly this bundle (%2); nothing was changed.")
                     .arg(r.path, certificatesText(bundle.count())));
 
         // Keep the previous file before replacing it; NewOnly never overwrites an earlier backup.
@@ -185,7 +194,9 @@ RootCertInstallResult RootCertInstaller::installBundle(
             copy.close();
             copy.remove();
             return finish(r, Status::Failed,
-                tr("Not installed: the backup %1 could not be written (%2); %3 was left as it was.")
+                QCoreApplication::translate("pgtls::RootCertInstaller",
+                    "Not installed: the backup %1 could not be written (%2); %3 was left as it "
+                    "was.")
                     .arg(backup, why, r.path));
         }
         copy.setPermissions(old.permissions());
@@ -196,24 +207,35 @@ RootCertInstallResult RootCertInstaller::installBundle(
     QSaveFile out(r.path);
     if (!out.open(QIODevice::WriteOnly))
         return finish(r, Status::Failed,
-            tr("Not installed: %1 could not be written (%2).").arg(r.path, out.errorString()));
+            QCoreApplication::translate(
+                "pgtls::RootCertInstaller", "Not installed: %1 could not be written (%2).")
+                .arg(r.path, out.errorString()));
     // Set on the temporary file, so the mode is right the moment the file appears under its name.
     out.setPermissions(fileMode0644);
     out.write(content);
     if (!out.commit())
         return finish(r, Status::Failed,
-            tr("Not installed: %1 could not be written (%2); the previous file is unchanged.")
+            QCoreApplication::translate("pgtls::RootCertInstaller",
+                "Not installed: %1 could not be written (%2); the previous file is unchanged.")
                 .arg(r.path, out.errorString()));
 
-    QString message
-        = tr("Installed %1 (%2) as %3, the file libpq uses when sslrootcert is not set.")
-              .arg(name, certificatesText(bundle.count()), r.path);
+    QString message = QCoreApplication::translate("pgtls::RootCertInstaller",
+        "Installed %1 (%2) as %3, the file libpq uses when sslrootcert is not set.")
+                          .arg(name, certificatesText(bundle.count()), r.path);
     if (bundle.format != CaBundle::Format::Pem)
-        message += QLatin1Char(' ') + tr("It was converted to PEM, the only format libpq reads.");
+        message += QLatin1Char(' ')
+            + QCoreApplication::translate("pgtls::RootCertInstaller",
+                "It was converted to PEM, the only format libpq reads.");
     if (r.createdDirectory)
-        message += QLatin1Char(' ') + tr("%1 was created (readable only by you).").arg(dir);
+        message += QLatin1Char(' ')
+            + QCoreApplication::translate(
+                "pgtls::RootCertInstaller", "%1 was created (readable only by you).")
+                  .arg(dir);
     if (!r.backupPath.isEmpty())
-        message += QLatin1Char(' ') + tr("The previous file was kept as %1.").arg(r.backupPath);
+        message += QLatin1Char(' ')
+            + QCoreApplication::translate(
+                "pgtls::RootCertInstaller", "The previous file was kept as %1.")
+                  .arg(r.backupPath);
     return finish(r, Status::Installed, message);
 }
 

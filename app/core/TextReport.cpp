@@ -8,30 +8,35 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::TextReport", text);
-}
-
 QString role(int index, int count, const CertificateInfo &c)
 {
     if (index == 0)
-        return tr("server");
+        return QCoreApplication::translate("pgtls::TextReport", "server");
     if (c.selfSigned)
-        return tr("root");
+        return QCoreApplication::translate("pgtls::TextReport", "root");
     if (index == count - 1 && c.isCa)
-        return tr("intermediate");
-    return c.isCa ? tr("intermediate") : tr("certificate");
+        return QCoreApplication::translate("pgtls::TextReport", "intermediate");
+    return c.isCa ? QCoreApplication::translate("pgtls::TextReport", "intermediate")
+                  : QCoreApplication::translate("pgtls::TextReport", "certificate");
 }
 
 QString validity(const CertificateInfo &c, const QDateTime &now)
 {
-    const QString range = tr("%1 to %2").arg(c.notBefore.toString(Qt::ISODate), c.notAfter.toString(Qt::ISODate));
+    const QString range
+        = QCoreApplication::translate("pgtls::TextReport", "%1 to %2")
+              .arg(c.notBefore.toString(Qt::ISODate), c.notAfter.toString(Qt::ISODate));
     if (c.isExpiredAt(now))
-        return range + tr("  EXPIRED %1 days ago").arg(c.notAfter.daysTo(now));
+        return range
+            + QCoreApplication::translate("pgtls::TextReport", "  EXPIRED %1 days ago")
+                  .arg(c.notAfter.daysTo(now));
     if (c.isNotYetValidAt(now))
-        return range + tr("  NOT YET VALID (starts in %1 days)").arg(now.daysTo(c.notBefore));
-    return range + tr("  (%1 days left)").arg(now.daysTo(c.notAfter));
+        return range
+            + QCoreApplication::translate(
+                "pgtls::TextReport", "  NOT YET VALID (starts in %1 days)")
+                  .arg(now.daysTo(c.notBefore));
+    return range
+        + QCoreApplication::translate("pgtls::TextReport", "  (%1 days left)")
+              .arg(now.daysTo(c.notAfter));
 }
 
 QString keyText(const CertificateInfo &c)
@@ -55,65 +60,117 @@ QString TextReport::render(const InspectionReport &r)
     s << mark << QStringLiteral(": ") << r.summary << '\n' << '\n';
 
     const Endpoint &e = r.endpoint;
-    s << tr("Endpoint     ") << (e.host.isEmpty() ? tr("(no host)") : e.host);
+    s << QCoreApplication::translate("pgtls::TextReport", "Endpoint     ")
+      << (e.host.isEmpty() ? QCoreApplication::translate("pgtls::TextReport", "(no host)")
+                           : e.host);
     if (!e.hostaddr.isEmpty())
-        s << tr(" (connecting to hostaddr %1)").arg(e.hostaddr);
-    s << tr(", port %1, sslmode %2").arg(e.port).arg(sslModeName(e.sslmode)) << '\n';
-    s << tr("CA file      ");
+        s << QCoreApplication::translate("pgtls::TextReport", " (connecting to hostaddr %1)")
+                 .arg(e.hostaddr);
+    s << QCoreApplication::translate("pgtls::TextReport", ", port %1, sslmode %2")
+             .arg(e.port)
+             .arg(sslModeName(e.sslmode))
+      << '\n';
+    s << QCoreApplication::translate("pgtls::TextReport", "CA file      ");
     if (r.rootCert.path.isEmpty())
-        s << tr("none");
+        s << QCoreApplication::translate("pgtls::TextReport", "none");
     else
-        s << r.rootCert.path << (r.rootCert.isDefault ? tr(" (libpq's default)") : QString())
-          << (r.rootCert.exists ? QString() : tr(" (does not exist)"));
-    s << (r.rootCert.verifies ? tr(" - the chain is verified") : tr(" - the chain is NOT verified in this sslmode"))
+        s << r.rootCert.path
+          << (r.rootCert.isDefault
+                     ? QCoreApplication::translate("pgtls::TextReport", " (libpq's default)")
+                     : QString())
+          << (r.rootCert.exists
+                     ? QString()
+                     : QCoreApplication::translate("pgtls::TextReport", " (does not exist)"));
+    s << (r.rootCert.verifies
+            ? QCoreApplication::translate("pgtls::TextReport", " - the chain is verified")
+            : QCoreApplication::translate(
+                "pgtls::TextReport", " - the chain is NOT verified in this sslmode"))
       << '\n';
     if (!p.connectedAddress.isEmpty())
-        s << tr("Connected    %1").arg(p.connectedAddress) << '\n';
+        s << QCoreApplication::translate("pgtls::TextReport", "Connected    %1")
+                 .arg(p.connectedAddress)
+          << '\n';
     if (!p.sslResponse.isEmpty())
-        s << tr("SSLRequest   answered %1").arg(p.sslResponse == QLatin1String("S") ? tr("'S' (TLS offered)")
-                                                 : p.sslResponse == QLatin1String("N") ? tr("'N' (TLS refused)")
-                                                                                        : p.sslResponse)
+        s << QCoreApplication::translate("pgtls::TextReport", "SSLRequest   answered %1")
+                 .arg(p.sslResponse == QLatin1String("S")
+                         ? QCoreApplication::translate("pgtls::TextReport", "'S' (TLS offered)")
+                         : p.sslResponse == QLatin1String("N")
+                         ? QCoreApplication::translate("pgtls::TextReport", "'N' (TLS refused)")
+                         : p.sslResponse)
           << '\n';
     if (!p.protocol.isEmpty()) {
-        s << tr("TLS          %1, cipher %2").arg(p.protocol, p.cipher);
+        s << QCoreApplication::translate("pgtls::TextReport", "TLS          %1, cipher %2")
+                 .arg(p.protocol, p.cipher);
         if (!p.group.isEmpty())
-            s << tr(", group %1").arg(p.group);
-        s << tr(", SNI %1").arg(p.sni.isEmpty() ? tr("not sent") : p.sni) << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", ", group %1").arg(p.group);
+        s << QCoreApplication::translate("pgtls::TextReport", ", SNI %1")
+                 .arg(p.sni.isEmpty() ? QCoreApplication::translate("pgtls::TextReport", "not sent")
+                                      : p.sni)
+          << '\n';
     }
 
     if (!p.chain.isEmpty()) {
-        s << '\n' << tr("Certificate chain as sent by the server (leaf first):") << '\n';
+        s << '\n'
+          << QCoreApplication::translate(
+                 "pgtls::TextReport", "Certificate chain as sent by the server (leaf first):")
+          << '\n';
         for (int i = 0; i < p.chain.size(); ++i) {
             const CertificateInfo &c = p.chain.at(i);
             s << QStringLiteral(" [%1] %2: %3").arg(i).arg(role(i, p.chain.size(), c), c.subject) << '\n';
-            s << tr("     issuer   %1").arg(c.issuer) << '\n';
-            s << tr("     valid    %1").arg(validity(c, r.now)) << '\n';
-            s << tr("     key      %1").arg(keyText(c)) << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "     issuer   %1").arg(c.issuer)
+              << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "     valid    %1")
+                     .arg(validity(c, r.now))
+              << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "     key      %1")
+                     .arg(keyText(c))
+              << '\n';
             if (!c.sanDns.isEmpty() || !c.sanIp.isEmpty())
-                s << tr("     SAN      %1").arg((c.sanDns + c.sanIp).join(QStringLiteral(", "))) << '\n';
-            s << tr("     serial   %1").arg(c.serial) << '\n';
-            s << tr("     SHA-256  %1").arg(c.sha256) << '\n';
+                s << QCoreApplication::translate("pgtls::TextReport", "     SAN      %1")
+                         .arg((c.sanDns + c.sanIp).join(QStringLiteral(", ")))
+                  << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "     serial   %1").arg(c.serial)
+              << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "     SHA-256  %1").arg(c.sha256)
+              << '\n';
         }
         s << '\n';
         if (!p.trust.attempted) {
-            s << tr("Trust        not verified (no CA file in use)") << '\n';
+            s << QCoreApplication::translate(
+                "pgtls::TextReport", "Trust        not verified (no CA file in use)")
+              << '\n';
         } else if (p.trust.trusted) {
-            s << tr("Trust        trusted, anchored by %1").arg(p.trust.anchorSubject) << '\n'
-              << tr("             anchor SHA-256 %1 (from %2)").arg(p.trust.anchorSha256, p.trust.caFile) << '\n';
+            s << QCoreApplication::translate(
+                "pgtls::TextReport", "Trust        trusted, anchored by %1")
+                     .arg(p.trust.anchorSubject)
+              << '\n'
+              << QCoreApplication::translate(
+                     "pgtls::TextReport", "             anchor SHA-256 %1 (from %2)")
+                     .arg(p.trust.anchorSha256, p.trust.caFile)
+              << '\n';
         } else {
-            s << tr("Trust        NOT trusted: %1").arg(p.trust.error) << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "Trust        NOT trusted: %1")
+                     .arg(p.trust.error)
+              << '\n';
             for (const CertificateIssue &i : p.trust.issues)
-                s << tr("             [%1] %2: %3").arg(i.depth).arg(i.code, i.detail) << '\n';
+                s << QCoreApplication::translate("pgtls::TextReport", "             [%1] %2: %3")
+                         .arg(i.depth)
+                         .arg(i.code, i.detail)
+                  << '\n';
         }
         if (p.hostMatch) {
             const HostMatch &h = *p.hostMatch;
-            s << tr("Host name    \"%1\" ").arg(h.checkedName);
+            s << QCoreApplication::translate("pgtls::TextReport", "Host name    \"%1\" ")
+                     .arg(h.checkedName);
             if (h.matched)
-                s << tr("matches %1 entry \"%2\"").arg(h.by, h.entry);
+                s << QCoreApplication::translate("pgtls::TextReport", "matches %1 entry \"%2\"")
+                         .arg(h.by, h.entry);
             else
-                s << tr("does NOT match: %1").arg(h.error);
+                s << QCoreApplication::translate("pgtls::TextReport", "does NOT match: %1")
+                         .arg(h.error);
             if (e.sslmode != SslMode::VerifyFull)
-                s << tr(" (checked only under verify-full)");
+                s << QCoreApplication::translate(
+                    "pgtls::TextReport", " (checked only under verify-full)");
             s << '\n';
             for (const HostNameCandidate &c : h.candidates) {
                 s << QStringLiteral("             %1 %2 \"%3\": %4")
@@ -126,38 +183,65 @@ QString TextReport::render(const InspectionReport &r)
 
     const SessionResult &ss = r.session;
     if (ss.attempted) {
-        s << '\n' << tr("Session (libpq, sslmode=%1):").arg(sslModeName(e.sslmode)) << '\n';
+        s << '\n'
+          << QCoreApplication::translate("pgtls::TextReport", "Session (libpq, sslmode=%1):")
+                 .arg(sslModeName(e.sslmode))
+          << '\n';
         if (ss.connected) {
-            s << tr("  connected    yes, %1").arg(ss.sslInUse ? tr("TLS in use: %1, %2, %3-bit key").arg(ss.protocol, ss.cipher).arg(ss.keyBits)
-                                                         : tr("WITHOUT TLS"))
+            s << QCoreApplication::translate("pgtls::TextReport", "  connected    yes, %1")
+                     .arg(ss.sslInUse
+                             ? QCoreApplication::translate(
+                                 "pgtls::TextReport", "TLS in use: %1, %2, %3-bit key")
+                                   .arg(ss.protocol, ss.cipher)
+                                   .arg(ss.keyBits)
+                             : QCoreApplication::translate("pgtls::TextReport", "WITHOUT TLS"))
               << '\n';
             if (ss.sslIsUsed.has_value())
-                s << tr("  server says  ssl_is_used = %1 (from %2)")
-                         .arg(*ss.sslIsUsed ? QStringLiteral("true") : QStringLiteral("false"), ss.sslIsUsedSource)
+                s << QCoreApplication::translate(
+                    "pgtls::TextReport", "  server says  ssl_is_used = %1 (from %2)")
+                         .arg(*ss.sslIsUsed ? QStringLiteral("true") : QStringLiteral("false"),
+                             ss.sslIsUsedSource)
                   << '\n';
             if (!ss.sslinfoInstalled)
-                s << tr("               sslinfo is not installed (CREATE EXTENSION sslinfo gives ssl_is_used())") << '\n';
-            if (ss.pgStatSsl.has_value())
-                s << tr("  pg_stat_ssl  ssl=%1 %2 %3 %4").arg(*ss.pgStatSsl ? QStringLiteral("t") : QStringLiteral("f"),
-                                                        ss.pgStatSslVersion, ss.pgStatSslCipher,
-                                                        ss.pgStatSslBits ? QString::number(ss.pgStatSslBits) : QString())
+                s << QCoreApplication::translate("pgtls::TextReport",
+                    "               sslinfo is not installed (CREATE EXTENSION sslinfo gives "
+                    "ssl_is_used())")
                   << '\n';
-            s << tr("  server       PostgreSQL %1, ssl=%2, rds.force_ssl=%3")
-                     .arg(ss.serverVersion, ss.showSsl, ss.rdsForceSsl ? *ss.rdsForceSsl : tr("(not an RDS parameter here)"))
+            if (ss.pgStatSsl.has_value())
+                s << QCoreApplication::translate(
+                    "pgtls::TextReport", "  pg_stat_ssl  ssl=%1 %2 %3 %4")
+                         .arg(*ss.pgStatSsl ? QStringLiteral("t") : QStringLiteral("f"),
+                             ss.pgStatSslVersion, ss.pgStatSslCipher,
+                             ss.pgStatSslBits ? QString::number(ss.pgStatSslBits) : QString())
+                  << '\n';
+            s << QCoreApplication::translate(
+                "pgtls::TextReport", "  server       PostgreSQL %1, ssl=%2, rds.force_ssl=%3")
+                     .arg(ss.serverVersion, ss.showSsl,
+                         ss.rdsForceSsl ? *ss.rdsForceSsl
+                                        : QCoreApplication::translate(
+                                            "pgtls::TextReport", "(not an RDS parameter here)"))
               << '\n';
         } else {
-            s << tr("  connected    no: %1").arg(QString(ss.error).replace(QLatin1Char('\n'), QLatin1String(" / "))) << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "  connected    no: %1")
+                     .arg(QString(ss.error).replace(QLatin1Char('\n'), QLatin1String(" / ")))
+              << '\n';
         }
     }
     if (r.plaintext.tested) {
-        const QString answer = !r.plaintext.accepted.has_value() ? tr("unknown")
-            : *r.plaintext.accepted                               ? tr("ACCEPTED")
-                                                                  : tr("refused");
-        s << tr("Plaintext    %1 (%2): %3").arg(answer, PlaintextResult::verdictName(r.plaintext.verdict), r.plaintext.explanation)
+        const QString answer = !r.plaintext.accepted.has_value()
+            ? QCoreApplication::translate("pgtls::TextReport", "unknown")
+            : *r.plaintext.accepted ? QCoreApplication::translate("pgtls::TextReport", "ACCEPTED")
+                                    : QCoreApplication::translate("pgtls::TextReport", "refused");
+        s << QCoreApplication::translate("pgtls::TextReport", "Plaintext    %1 (%2): %3")
+                 .arg(answer, PlaintextResult::verdictName(r.plaintext.verdict),
+                     r.plaintext.explanation)
           << '\n';
     }
     if (!r.matrix.isEmpty()) {
-        s << '\n' << tr("sslmode matrix:          connected encrypted CA-verified host-verified MITM-safe") << '\n';
+        s << '\n'
+          << QCoreApplication::translate("pgtls::TextReport",
+                 "sslmode matrix:          connected encrypted CA-verified host-verified MITM-safe")
+          << '\n';
         auto yn = [](bool b) { return b ? QStringLiteral("yes") : QStringLiteral("no"); };
         for (const MatrixRow &m : r.matrix) {
             s << QStringLiteral("  %1%2 %3 %4 %5 %6 %7  %8")
@@ -174,28 +258,39 @@ QString TextReport::render(const InspectionReport &r)
     }
 
     const ProbeTimings &t = p.timings;
-    s << tr("Timings      ");
+    s << QCoreApplication::translate("pgtls::TextReport", "Timings      ");
     QStringList parts;
     if (t.tcp >= 0)
-        parts << tr("TCP %1 ms").arg(ProbeTimings::stepMs(t.tcp, t.resolve));
+        parts << QCoreApplication::translate("pgtls::TextReport", "TCP %1 ms")
+                     .arg(ProbeTimings::stepMs(t.tcp, t.resolve));
     if (t.sslRequest >= 0)
-        parts << tr("SSLRequest %1 ms").arg(ProbeTimings::stepMs(t.sslRequest, t.tcp));
+        parts << QCoreApplication::translate("pgtls::TextReport", "SSLRequest %1 ms")
+                     .arg(ProbeTimings::stepMs(t.sslRequest, t.tcp));
     if (t.tls >= 0)
-        parts << tr("TLS handshake %1 ms").arg(ProbeTimings::stepMs(t.tls, t.sslRequest));
+        parts << QCoreApplication::translate("pgtls::TextReport", "TLS handshake %1 ms")
+                     .arg(ProbeTimings::stepMs(t.tls, t.sslRequest));
     if (ss.attempted && ss.connectMs >= 0)
-        parts << tr("session %1 ms").arg(ss.connectMs);
-    parts << tr("total %1 ms").arg(r.totalMs);
+        parts
+            << QCoreApplication::translate("pgtls::TextReport", "session %1 ms").arg(ss.connectMs);
+    parts << QCoreApplication::translate("pgtls::TextReport", "total %1 ms").arg(r.totalMs);
     s << parts.join(QStringLiteral(", ")) << '\n';
 
     if (!r.problems.isEmpty()) {
-        s << '\n' << tr("Problems:") << '\n';
+        s << '\n' << QCoreApplication::translate("pgtls::TextReport", "Problems:") << '\n';
         for (const Problem &pr : r.problems) {
-            s << QStringLiteral(" %1 [%2] %3: %4").arg(pr.isError() ? tr("error") : tr("warning"), pr.code, pr.title, pr.explanation)
+            s << QStringLiteral(" %1 [%2] %3: %4")
+                     .arg(pr.isError()
+                             ? QCoreApplication::translate("pgtls::TextReport", "error")
+                             : QCoreApplication::translate("pgtls::TextReport", "warning"),
+                         pr.code, pr.title, pr.explanation)
               << '\n';
             if (!pr.detail.isEmpty())
-                s << tr("     detail: %1").arg(QString(pr.detail).replace(QLatin1Char('\n'), QLatin1Char(' '))) << '\n';
+                s << QCoreApplication::translate("pgtls::TextReport", "     detail: %1")
+                         .arg(QString(pr.detail).replace(QLatin1Char('\n'), QLatin1Char(' ')))
+                  << '\n';
             if (!pr.fix.isEmpty())
-                s << tr("     fix:    %1").arg(pr.fix) << '\n';
+                s << QCoreApplication::translate("pgtls::TextReport", "     fix:    %1").arg(pr.fix)
+                  << '\n';
         }
     }
     return sanitize(out);
