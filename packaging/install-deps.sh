@@ -14,7 +14,7 @@ PACKAGES=(
     # headless GUI and keychain for tests
     xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libsecret-tools
     # packaging and validation
-    dpkg-dev file desktop-file-utils appstream
+    dpkg-dev file desktop-file-utils appstream groff-base
     # screenshots
     imagemagick
 )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "MainWindow.h"
 
+#include "AboutDialog.h"
 #include "BundlePanel.h"
 
 #include "ChainView.h"
@@ -17,6 +18,7 @@
 #include "VerdictBanner.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -250,6 +252,19 @@ void MainWindow::buildActions()
     inspection->setObjectName(QStringLiteral("inspectionMenu"));
     inspection->addAction(m_inspectAction);
     inspection->addAction(m_cancelAction);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    QAction *about = help->addAction(tr("&About PG TLS Inspector"));
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, [this] {
+        AboutDialog dialog(this);
+        dialog.exec();
+    });
+    QAction *aboutQt = help->addAction(tr("About &Qt"));
+    aboutQt->setObjectName(QStringLiteral("aboutQtAction"));
+    aboutQt->setMenuRole(QAction::AboutQtRole);
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
     // Shortcuts work wherever the focus is in the window (the menu bar holds the actions too).
     addAction(m_inspectAction);
     addAction(m_cancelAction);

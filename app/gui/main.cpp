@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("pgtls-inspector"));
     QApplication::setApplicationDisplayName(QStringLiteral("PG TLS Inspector"));
     QApplication::setApplicationVersion(QStringLiteral(PGTLS_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("pgtls-inspector"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.pgtls.Inspector"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
