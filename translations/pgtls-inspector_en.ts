@@ -482,6 +482,374 @@
         <source>%1: &quot;%2&quot; holds no PEM certificate (a CA bundle is a text file of -----BEGIN CERTIFICATE----- blocks)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../app/cli/BundleCommand.cpp" line="+104"/>
+        <source>Usage: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pgtls-check bundle</name>
+    <message>
+        <location line="-21"/>
+        <source>1 certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Shows what a CA bundle file holds: the certificates (PEM, PKCS#7 or DER), which Amazon RDS CAs
+and regions, the earliest expiry, expired certificates, duplicates, and warnings. With --host, also
+whether the bundle has a current root for that RDS endpoint&apos;s region.
+
+Exit codes: 0 usable; 1 not usable (only retired rds-ca-2019/2015 CAs, every certificate
+expired, or no root for the endpoint&apos;s region); 2 usage error or FILE is not a CA bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+263"/>
+        <source>Show this help and exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-261"/>
+        <location line="+287"/>
+        <source>Print the result as JSON on stdout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-285"/>
+        <source>The endpoint the bundle is for (e.g. mydb.abc123.eu-west-1.rds.amazonaws.com): warn when the bundle has no root for its RDS region.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The CA bundle file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>try pgtls-check bundle info --help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>bundle info: name the bundle FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bundle info: one FILE expected, %1 given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>it holds only retired Amazon RDS CAs (rds-ca-2019 / rds-ca-2015), which expired; servers now use rds-ca-rsa2048-g1 and its siblings. Download the current bundle: pgtls-check bundle download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>every certificate in it has expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is an RDS Proxy endpoint, which presents a certificate from Amazon Trust Services (Amazon Root CA 1), and the bundle holds no Amazon Trust Services root; use the system trust store or AmazonRootCA1.pem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>it has no current Amazon RDS root for %1, the region of %2; use the global bundle or the %1 bundle: pgtls-check bundle download --region %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>OK: %1 is usable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>FAIL: %1 is not usable: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Format:          %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>RDS CAs:         %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+4"/>
+        <location line="+7"/>
+        <location line="+4"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>RDS regions:     %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Earliest expiry: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expired:         %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Duplicates:      %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Endpoint:        %1 (not an Amazon RDS endpoint name: no region to check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Endpoint:        %1 (RDS Proxy in %2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an Amazon Trust Services root is in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NO Amazon Trust Services root (Amazon Root CA 1) in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Endpoint:        %1 (RDS region %2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a current root for the region is in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NO current root for the region in the bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Warnings:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Certificates:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>root</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>intermediate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>EXPIRED %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Downloads an official Amazon RDS CA bundle over HTTPS (by default the global bundle of the
+commercial regions, %1),
+checks that it is a bundle of CA certificates, and only then replaces the file (atomically: a
+failed or interrupted download leaves the old file as it was). Redirects are followed from https
+to https only (at most 5); the download is limited to 4 MiB. After an update it says which
+certificates were added and removed.
+
+Commercial regions:
+%2
+GovCloud regions (https://truststore.pki.us-gov-west-1.rds.amazonaws.com):
+%3
+China regions (https://rds-truststore.s3.cn-north-1.amazonaws.com.cn):
+%4
+
+Exit codes: 0 downloaded (or unchanged); 1 the download failed (the message says why: HTTP status,
+TLS, timeout, not a bundle, ...); 2 usage error.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Download this region&apos;s bundle (its 3 roots) instead of the global bundle; &quot;global&quot; is the global bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without --region: the global bundle of commercial (default), govcloud or china.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Where to write the bundle (default: %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Download from this https:// server (a mirror) instead of the official trust store; the path layout is kept: URL/global/global-bundle.pem, URL/REGION/REGION-bundle.pem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Also trust the CA certificate(s) in FILE (PEM or DER) for the HTTPS connection, e.g. a mirror&apos;s private CA; the system CAs stay trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Bound for the whole download, in seconds (default 60; the download also ends after 30 s without data).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>try pgtls-check bundle download --help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>bundle download: unexpected argument &quot;%1&quot; (the file goes after --out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--base-url: &quot;%1&quot; is not an https:// URL; bundles are only downloaded over HTTPS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--partition: give either --region or --partition (a region implies its partition)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>--partition: &quot;%1&quot; is not commercial, govcloud or china</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>--out: &quot;%1&quot; is a directory; name the bundle file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--download-ca: cannot read &quot;%1&quot;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>--download-ca: &quot;%1&quot; holds no certificate (PEM or DER)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>--timeout: &quot;%1&quot; is not a number of seconds between 1 and 3600</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Downloading %1: %2 of %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>download failed (%1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 was not changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>nothing was written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Downloaded %1 (%2 bytes, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Unchanged: %1 already holds this bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Updated %1: %2 added, %3 removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>bundle: name a command (info or download); try pgtls-check bundle --help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>bundle: unknown command &quot;%1&quot; (info or download); try pgtls-check bundle --help</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>pgtls::BundleDownloader</name>
@@ -877,6 +1245,14 @@
     <message>
         <location line="+4"/>
         <source>%1 holds only blank space, no certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pgtls::CertificateInfo</name>
+    <message>
+        <location filename="../app/core/CertificateInfo.cpp" line="+182"/>
+        <source>PEM block %1 could not be read: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

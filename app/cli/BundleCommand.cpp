@@ -54,11 +54,6 @@ const char *const kBundleDescription
       "                              [--download-ca FILE] [--timeout S] [--json]\n"
       "      download an official RDS bundle over HTTPS, validate it, replace FILE atomically\n";
 
-QString bundleTr(const char *text)
-{
-    return QCoreApplication::translate("pgtls-check bundle", text);
-}
-
 QString formatName(CaBundle::Format format)
 {
     switch (format) {
@@ -85,7 +80,7 @@ QString shortDate(const QDateTime &t)
 
 QString certificateCount(int n)
 {
-    return n == 1 ? bundleTr("1 certificate") : bundleTr("%1 certificates").arg(n);
+    return n == 1 ? QCoreApplication::translate("pgtls-check bundle", "1 certificate") : QCoreApplication::translate("pgtls-check bundle", "%1 certificates").arg(n);
 }
 
 QString certLabel(const CertificateInfo &c)
@@ -106,15 +101,14 @@ QString subcommandHelp(const QCommandLineParser &parser, const QString &usage)
 {
     QString text = parser.helpText();
     const qsizetype eol = text.indexOf(QLatin1Char('\n'));
-    return QStringLiteral("Usage: ") + usage + (eol < 0 ? QString() : text.mid(eol));
+    return QCoreApplication::translate("pgtls-check", "Usage: %1").arg(usage) + (eol < 0 ? QString() : text.mid(eol));
 }
 
 int runBundleInfo(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    parser.setApplicationDescription(bundleTr(
-        "Shows what a CA bundle file holds: the certificates (PEM, PKCS#7 or DER), which Amazon "
+    parser.setApplicationDescription(QCoreApplication::translate("pgtls-check bundle", "Shows what a CA bundle file holds: the certificates (PEM, PKCS#7 or DER), which Amazon "
         "RDS CAs\n"
         "and regions, the earliest expiry, expired certificates, duplicates, and warnings. With "
         "--host, also\n"
@@ -124,20 +118,20 @@ int runBundleInfo(const QStringList &args)
         "expired, or no root for the endpoint's region); 2 usage error or FILE is not a CA "
         "bundle."));
     const QCommandLineOption helpOpt(
-        { QStringLiteral("help") }, bundleTr("Show this help and exit."));
+        { QStringLiteral("help") }, QCoreApplication::translate("pgtls-check bundle", "Show this help and exit."));
     const QCommandLineOption jsonOpt(
-        { QStringLiteral("json") }, bundleTr("Print the result as JSON on stdout."));
+        { QStringLiteral("json") }, QCoreApplication::translate("pgtls-check bundle", "Print the result as JSON on stdout."));
     const QCommandLineOption hostOpt({ QStringLiteral("h"), QStringLiteral("host") },
-        bundleTr("The endpoint the bundle is for (e.g. "
+        QCoreApplication::translate("pgtls-check bundle", "The endpoint the bundle is for (e.g. "
                  "mydb.abc123.eu-west-1.rds.amazonaws.com): warn when the bundle "
                  "has no root for its RDS region."),
         QStringLiteral("ENDPOINT"));
     parser.addOptions({ helpOpt, jsonOpt, hostOpt });
-    parser.addPositionalArgument(QStringLiteral("FILE"), bundleTr("The CA bundle file."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QCoreApplication::translate("pgtls-check bundle", "The CA bundle file."));
     const QString usage = QStringLiteral("pgtls-check bundle info [--json] [--host ENDPOINT] FILE");
     if (!parser.parse(QStringList { QStringLiteral("pgtls-check") } + args)) {
         printErr(QStringLiteral("bundle info: ") + parser.errorText());
-        printErr(bundleTr("try pgtls-check bundle info --help"));
+        printErr(QCoreApplication::translate("pgtls-check bundle", "try pgtls-check bundle info --help"));
         return ExitUsage;
     }
     if (parser.isSet(helpOpt)) {
@@ -147,8 +141,8 @@ int runBundleInfo(const QStringList &args)
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1) {
         printErr(files.isEmpty()
-                ? bundleTr("bundle info: name the bundle FILE")
-                : bundleTr("bundle info: one FILE expected, %1 given").arg(files.size()));
+                ? QCoreApplication::translate("pgtls-check bundle", "bundle info: name the bundle FILE")
+                : QCoreApplication::translate("pgtls-check bundle", "bundle info: one FILE expected, %1 given").arg(files.size()));
         return ExitUsage;
     }
     const QString path = files.first();
@@ -156,7 +150,7 @@ int runBundleInfo(const QStringList &args)
     if (!bundle.ok()) {
         QString message = bundle.error;
         if (!message.contains(path))
-            message = bundleTr("%1: %2").arg(path, message);
+            message = QCoreApplication::translate("pgtls-check bundle", "%1: %2").arg(path, message);
         printErr(TextReport::sanitize(QStringLiteral("bundle info: ") + message));
         return ExitUsage;
     }
@@ -178,22 +172,19 @@ int runBundleInfo(const QStringList &args)
     // What makes the bundle unusable (exit 1), most specific first.
     QString unusable;
     if (bundle.holdsOnlyRetiredRdsCas()) {
-        unusable = bundleTr(
-            "it holds only retired Amazon RDS CAs (rds-ca-2019 / rds-ca-2015), which expired; "
+        unusable = QCoreApplication::translate("pgtls-check bundle", "it holds only retired Amazon RDS CAs (rds-ca-2019 / rds-ca-2015), which expired; "
             "servers now use rds-ca-rsa2048-g1 and its siblings. Download the current bundle: "
             "pgtls-check bundle download");
     } else if (expired.size() == bundle.entries.size()) {
-        unusable = bundleTr("every certificate in it has expired");
+        unusable = QCoreApplication::translate("pgtls-check bundle", "every certificate in it has expired");
     } else if (proxy && !hasAmazonTrustRoot) {
-        unusable = bundleTr(
-            "%1 is an RDS Proxy endpoint, which presents a certificate from Amazon Trust Services "
+        unusable = QCoreApplication::translate("pgtls-check bundle", "%1 is an RDS Proxy endpoint, which presents a certificate from Amazon Trust Services "
             "(Amazon Root CA 1), and the bundle holds no Amazon Trust Services root; use the "
             "system "
             "trust store or AmazonRootCA1.pem")
                        .arg(host);
     } else if (!proxy && !region.isEmpty() && !bundle.coversRegion(region)) {
-        unusable = bundleTr(
-            "it has no current Amazon RDS root for %1, the region of %2; use the global bundle "
+        unusable = QCoreApplication::translate("pgtls-check bundle", "it has no current Amazon RDS root for %1, the region of %2; use the global bundle "
             "or the %1 bundle: pgtls-check bundle download --region %1")
                        .arg(region, host);
     }
@@ -257,76 +248,74 @@ int runBundleInfo(const QStringList &args)
 
     QString text;
     QTextStream s(&text);
-    s << (unusable.isEmpty() ? bundleTr("OK: %1 is usable").arg(path)
-                             : bundleTr("FAIL: %1 is not usable: %2").arg(path, unusable))
+    s << (unusable.isEmpty() ? QCoreApplication::translate("pgtls-check bundle", "OK: %1 is usable").arg(path)
+                             : QCoreApplication::translate("pgtls-check bundle", "FAIL: %1 is not usable: %2").arg(path, unusable))
       << '\n';
-    s << bundleTr("Format:          %1, %2")
+    s << QCoreApplication::translate("pgtls-check bundle", "Format:          %1, %2")
              .arg(formatName(bundle.format).toUpper(), certificateCount(bundle.count()))
       << '\n';
     const QStringList ids = bundle.rdsCaIds();
-    s << bundleTr("RDS CAs:         %1")
-             .arg(ids.isEmpty() ? bundleTr("none") : ids.join(QStringLiteral(", ")))
+    s << QCoreApplication::translate("pgtls-check bundle", "RDS CAs:         %1")
+             .arg(ids.isEmpty() ? QCoreApplication::translate("pgtls-check bundle", "none") : ids.join(QStringLiteral(", ")))
       << '\n';
     const QStringList regions = bundle.rdsRegions();
-    s << bundleTr("RDS regions:     %1")
-             .arg(regions.isEmpty() ? bundleTr("none")
+    s << QCoreApplication::translate("pgtls-check bundle", "RDS regions:     %1")
+             .arg(regions.isEmpty() ? QCoreApplication::translate("pgtls-check bundle", "none")
                                     : QStringLiteral("(%1) ").arg(regions.size())
                          + regions.join(QStringLiteral(", ")))
       << '\n';
-    s << bundleTr("Earliest expiry: %1 (%2)").arg(shortDate(bundle.earliestExpiry()), firstToExpire)
+    s << QCoreApplication::translate("pgtls-check bundle", "Earliest expiry: %1 (%2)").arg(shortDate(bundle.earliestExpiry()), firstToExpire)
       << '\n';
-    s << bundleTr("Expired:         %1")
-             .arg(expired.isEmpty() ? bundleTr("none")
-                                    : bundleTr("%1 of %2").arg(expired.size()).arg(bundle.count()))
+    s << QCoreApplication::translate("pgtls-check bundle", "Expired:         %1")
+             .arg(expired.isEmpty() ? QCoreApplication::translate("pgtls-check bundle", "none")
+                                    : QCoreApplication::translate("pgtls-check bundle", "%1 of %2").arg(expired.size()).arg(bundle.count()))
       << '\n';
-    s << bundleTr("Duplicates:      %1")
-             .arg(bundle.duplicateCount() == 0 ? bundleTr("none")
+    s << QCoreApplication::translate("pgtls-check bundle", "Duplicates:      %1")
+             .arg(bundle.duplicateCount() == 0 ? QCoreApplication::translate("pgtls-check bundle", "none")
                                                : QString::number(bundle.duplicateCount()))
       << '\n';
     if (!host.isEmpty()) {
         if (region.isEmpty())
-            s << bundleTr(
-                "Endpoint:        %1 (not an Amazon RDS endpoint name: no region to check)")
+            s << QCoreApplication::translate("pgtls-check bundle", "Endpoint:        %1 (not an Amazon RDS endpoint name: no region to check)")
                      .arg(host)
               << '\n';
         else if (proxy)
-            s << bundleTr("Endpoint:        %1 (RDS Proxy in %2): %3")
+            s << QCoreApplication::translate("pgtls-check bundle", "Endpoint:        %1 (RDS Proxy in %2): %3")
                      .arg(host, region,
                          hasAmazonTrustRoot
-                             ? bundleTr("an Amazon Trust Services root is in the bundle")
-                             : bundleTr(
-                                 "NO Amazon Trust Services root (Amazon Root CA 1) in the bundle"))
+                             ? QCoreApplication::translate("pgtls-check bundle", "an Amazon Trust Services root is in the bundle")
+                             : QCoreApplication::translate("pgtls-check bundle", "NO Amazon Trust Services root (Amazon Root CA 1) in the bundle"))
               << '\n';
         else
-            s << bundleTr("Endpoint:        %1 (RDS region %2): %3")
+            s << QCoreApplication::translate("pgtls-check bundle", "Endpoint:        %1 (RDS region %2): %3")
                      .arg(host, region,
                          bundle.coversRegion(region)
-                             ? bundleTr("a current root for the region is in the bundle")
-                             : bundleTr("NO current root for the region in the bundle"))
+                             ? QCoreApplication::translate("pgtls-check bundle", "a current root for the region is in the bundle")
+                             : QCoreApplication::translate("pgtls-check bundle", "NO current root for the region in the bundle"))
               << '\n';
     }
     if (!warnings.isEmpty()) {
-        s << bundleTr("Warnings:") << '\n';
+        s << QCoreApplication::translate("pgtls-check bundle", "Warnings:") << '\n';
         for (const QString &w : warnings)
             s << "  - " << w << '\n';
     }
-    s << bundleTr("Certificates:") << '\n';
+    s << QCoreApplication::translate("pgtls-check bundle", "Certificates:") << '\n';
     for (const BundleEntry &e : bundle.entries) {
         QStringList notes;
         if (!e.rds.isNull())
             notes << e.rds.caId
                     + (e.rds.region.isEmpty() ? QString() : QStringLiteral(" ") + e.rds.region);
-        notes << (e.cert.selfSigned ? bundleTr("root")
-                : e.cert.isCa       ? bundleTr("intermediate")
-                                    : bundleTr("not a CA"));
+        notes << (e.cert.selfSigned ? QCoreApplication::translate("pgtls-check bundle", "root")
+                : e.cert.isCa       ? QCoreApplication::translate("pgtls-check bundle", "intermediate")
+                                    : QCoreApplication::translate("pgtls-check bundle", "not a CA"));
         if (e.cert.isExpiredAt(now))
-            notes << bundleTr("EXPIRED %1")
+            notes << QCoreApplication::translate("pgtls-check bundle", "EXPIRED %1")
                          .arg(e.cert.notAfter.toUTC().toString(QStringLiteral("yyyy-MM-dd")));
         else
-            notes << bundleTr("until %1")
+            notes << QCoreApplication::translate("pgtls-check bundle", "until %1")
                          .arg(e.cert.notAfter.toUTC().toString(QStringLiteral("yyyy-MM-dd")));
         if (e.duplicate)
-            notes << bundleTr("duplicate");
+            notes << QCoreApplication::translate("pgtls-check bundle", "duplicate");
         s << QStringLiteral("  %1. %2 [%3]")
                  .arg(++i, 3)
                  .arg(certLabel(e.cert), notes.join(QStringLiteral(", ")))
@@ -369,7 +358,7 @@ int runBundleDownload(const QStringList &args)
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(
-        bundleTr("Downloads an official Amazon RDS CA bundle over HTTPS (by default the global "
+        QCoreApplication::translate("pgtls-check bundle", "Downloads an official Amazon RDS CA bundle over HTTPS (by default the global "
                  "bundle of the\n"
                  "commercial regions, %1),\n"
                  "checks that it is a bundle of CA certificates, and only then replaces the file "
@@ -392,33 +381,33 @@ int runBundleDownload(const QStringList &args)
                 wrappedList(RdsTrustStore::govCloudRegions()),
                 wrappedList(RdsTrustStore::chinaRegions())));
     const QCommandLineOption helpOpt(
-        { QStringLiteral("help") }, bundleTr("Show this help and exit."));
+        { QStringLiteral("help") }, QCoreApplication::translate("pgtls-check bundle", "Show this help and exit."));
     const QCommandLineOption regionOpt({ QStringLiteral("region") },
-        bundleTr("Download this region's bundle (its 3 roots) instead of the global "
+        QCoreApplication::translate("pgtls-check bundle", "Download this region's bundle (its 3 roots) instead of the global "
                  "bundle; \"global\" is the global bundle."),
         QStringLiteral("R"));
     const QCommandLineOption partitionOpt({ QStringLiteral("partition") },
-        bundleTr("Without --region: the global bundle of commercial (default), govcloud or china."),
+        QCoreApplication::translate("pgtls-check bundle", "Without --region: the global bundle of commercial (default), govcloud or china."),
         QStringLiteral("P"));
     const QCommandLineOption outOpt({ QStringLiteral("out") },
-        bundleTr("Where to write the bundle (default: %1).")
+        QCoreApplication::translate("pgtls-check bundle", "Where to write the bundle (default: %1).")
             .arg(BundleDownloader::defaultDestination(QStringLiteral("<name>"))),
         QStringLiteral("FILE"));
     const QCommandLineOption baseOpt({ QStringLiteral("base-url") },
-        bundleTr("Download from this https:// server (a mirror) instead of the official "
+        QCoreApplication::translate("pgtls-check bundle", "Download from this https:// server (a mirror) instead of the official "
                  "trust store; the path layout is kept: URL/global/global-bundle.pem, "
                  "URL/REGION/REGION-bundle.pem."),
         QStringLiteral("URL"));
     const QCommandLineOption caOpt({ QStringLiteral("download-ca") },
-        bundleTr("Also trust the CA certificate(s) in FILE (PEM or DER) for the HTTPS "
+        QCoreApplication::translate("pgtls-check bundle", "Also trust the CA certificate(s) in FILE (PEM or DER) for the HTTPS "
                  "connection, e.g. a mirror's private CA; the system CAs stay trusted."),
         QStringLiteral("FILE"));
     const QCommandLineOption timeoutOpt({ QStringLiteral("timeout") },
-        bundleTr("Bound for the whole download, in seconds (default 60; the "
+        QCoreApplication::translate("pgtls-check bundle", "Bound for the whole download, in seconds (default 60; the "
                  "download also ends after 30 s without data)."),
         QStringLiteral("S"));
     const QCommandLineOption jsonOpt(
-        { QStringLiteral("json") }, bundleTr("Print the result as JSON on stdout."));
+        { QStringLiteral("json") }, QCoreApplication::translate("pgtls-check bundle", "Print the result as JSON on stdout."));
     parser.addOptions(
         { helpOpt, regionOpt, partitionOpt, outOpt, baseOpt, caOpt, timeoutOpt, jsonOpt });
     const QString usage
@@ -427,7 +416,7 @@ int runBundleDownload(const QStringList &args)
                          "[--timeout S] [--json]");
     if (!parser.parse(QStringList { QStringLiteral("pgtls-check") } + args)) {
         printErr(QStringLiteral("bundle download: ") + parser.errorText());
-        printErr(bundleTr("try pgtls-check bundle download --help"));
+        printErr(QCoreApplication::translate("pgtls-check bundle", "try pgtls-check bundle download --help"));
         return ExitUsage;
     }
     if (parser.isSet(helpOpt)) {
@@ -435,7 +424,7 @@ int runBundleDownload(const QStringList &args)
         return ExitOk;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        printErr(bundleTr("bundle download: unexpected argument \"%1\" (the file goes after --out)")
+        printErr(QCoreApplication::translate("pgtls-check bundle", "bundle download: unexpected argument \"%1\" (the file goes after --out)")
                      .arg(parser.positionalArguments().first()));
         return ExitUsage;
     }
@@ -445,8 +434,7 @@ int runBundleDownload(const QStringList &args)
     if (parser.isSet(baseOpt)) {
         const QUrl baseUrl(base, QUrl::StrictMode);
         if (baseUrl.scheme() != QLatin1String("https")) {
-            printErr(bundleTr(
-                "--base-url: \"%1\" is not an https:// URL; bundles are only downloaded over HTTPS")
+            printErr(QCoreApplication::translate("pgtls-check bundle", "--base-url: \"%1\" is not an https:// URL; bundles are only downloaded over HTTPS")
                          .arg(base));
             return ExitUsage;
         }
@@ -456,7 +444,7 @@ int runBundleDownload(const QStringList &args)
     QString name;
     if (!region.isEmpty() && region != QLatin1String("global")) {
         if (parser.isSet(partitionOpt)) {
-            printErr(bundleTr("--partition: give either --region or --partition (a region implies "
+            printErr(QCoreApplication::translate("pgtls-check bundle", "--partition: give either --region or --partition (a region implies "
                               "its partition)"));
             return ExitUsage;
         }
@@ -476,7 +464,7 @@ int runBundleDownload(const QStringList &args)
         } else if (p == QLatin1String("china")) {
             partition = RdsTrustStore::Partition::China;
         } else if (!p.isEmpty() && p != QLatin1String("commercial")) {
-            printErr(bundleTr("--partition: \"%1\" is not commercial, govcloud or china")
+            printErr(QCoreApplication::translate("pgtls-check bundle", "--partition: \"%1\" is not commercial, govcloud or china")
                          .arg(parser.value(partitionOpt)));
             return ExitUsage;
         }
@@ -493,7 +481,7 @@ int runBundleDownload(const QStringList &args)
     options.name = name;
     options.destination = parser.value(outOpt);
     if (!options.destination.isEmpty() && QFileInfo(options.destination).isDir()) {
-        printErr(bundleTr("--out: \"%1\" is a directory; name the bundle file")
+        printErr(QCoreApplication::translate("pgtls-check bundle", "--out: \"%1\" is a directory; name the bundle file")
                      .arg(options.destination));
         return ExitUsage;
     }
@@ -502,7 +490,7 @@ int runBundleDownload(const QStringList &args)
         QFile f(caPath);
         if (!f.open(QIODevice::ReadOnly)) {
             printErr(
-                bundleTr("--download-ca: cannot read \"%1\": %2").arg(caPath, f.errorString()));
+                QCoreApplication::translate("pgtls-check bundle", "--download-ca: cannot read \"%1\": %2").arg(caPath, f.errorString()));
             return ExitUsage;
         }
         const QByteArray data = f.read(16 * 1024 * 1024);
@@ -511,7 +499,7 @@ int runBundleDownload(const QStringList &args)
             cas = QSslCertificate::fromData(data, QSsl::Der);
         if (cas.isEmpty()) {
             printErr(
-                bundleTr("--download-ca: \"%1\" holds no certificate (PEM or DER)").arg(caPath));
+                QCoreApplication::translate("pgtls-check bundle", "--download-ca: \"%1\" holds no certificate (PEM or DER)").arg(caPath));
             return ExitUsage;
         }
         options.extraCaCertificates = cas;
@@ -521,7 +509,7 @@ int runBundleDownload(const QStringList &args)
         bool ok = false;
         timeoutSeconds = parser.value(timeoutOpt).toInt(&ok);
         if (!ok || timeoutSeconds < 1 || timeoutSeconds > 3600) {
-            printErr(bundleTr("--timeout: \"%1\" is not a number of seconds between 1 and 3600")
+            printErr(QCoreApplication::translate("pgtls-check bundle", "--timeout: \"%1\" is not a number of seconds between 1 and 3600")
                          .arg(parser.value(timeoutOpt)));
             return ExitUsage;
         }
@@ -536,7 +524,7 @@ int runBundleDownload(const QStringList &args)
     if (showProgress) {
         QObject::connect(&downloader, &BundleDownloader::progress, &downloader,
             [url, &progressWidth](qint64 received, qint64 total) {
-                const QString line = bundleTr("Downloading %1: %2 of %3")
+                const QString line = QCoreApplication::translate("pgtls-check bundle", "Downloading %1: %2 of %3")
                                          .arg(TextReport::sanitize(url.toDisplayString()),
                                              byteText(received), byteText(total));
                 QTextStream(stderr) << '\r' << line.leftJustified(progressWidth);
@@ -582,28 +570,28 @@ int runBundleDownload(const QStringList &args)
                 QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Indented);
             } else if (!r.ok) {
                 printErr(TextReport::sanitize(
-                    bundleTr("download failed (%1): %2").arg(r.errorCode, r.error)));
+                    QCoreApplication::translate("pgtls-check bundle", "download failed (%1): %2").arg(r.errorCode, r.error)));
                 if (QFileInfo(r.destination).isFile())
                     printErr(
-                        TextReport::sanitize(bundleTr("%1 was not changed").arg(r.destination)));
+                        TextReport::sanitize(QCoreApplication::translate("pgtls-check bundle", "%1 was not changed").arg(r.destination)));
                 else
                     printErr(TextReport::sanitize(
-                        bundleTr("nothing was written to %1").arg(r.destination)));
+                        QCoreApplication::translate("pgtls-check bundle", "nothing was written to %1").arg(r.destination)));
             } else {
                 QString text;
                 QTextStream s(&text);
-                s << bundleTr("Downloaded %1 (%2 bytes, %3)")
+                s << QCoreApplication::translate("pgtls-check bundle", "Downloaded %1 (%2 bytes, %3)")
                          .arg(r.finalUrl.toDisplayString())
                          .arg(r.bytes)
                          .arg(certificateCount(r.bundle.count()))
                   << '\n';
                 if (!r.changed) {
-                    s << bundleTr("Unchanged: %1 already holds this bundle").arg(r.destination)
+                    s << QCoreApplication::translate("pgtls-check bundle", "Unchanged: %1 already holds this bundle").arg(r.destination)
                       << '\n';
                 } else if (!r.hadPrevious) {
-                    s << bundleTr("Written to %1").arg(r.destination) << '\n';
+                    s << QCoreApplication::translate("pgtls-check bundle", "Written to %1").arg(r.destination) << '\n';
                 } else {
-                    s << bundleTr("Updated %1: %2 added, %3 removed")
+                    s << QCoreApplication::translate("pgtls-check bundle", "Updated %1: %2 added, %3 removed")
                              .arg(r.destination)
                              .arg(r.diff.added.size())
                              .arg(r.diff.removed.size())
@@ -620,7 +608,7 @@ int runBundleDownload(const QStringList &args)
                           << '\n';
                 }
                 for (const QString &w : r.bundle.warnings({}, QDateTime::currentDateTimeUtc()))
-                    s << bundleTr("warning: %1").arg(w) << '\n';
+                    s << QCoreApplication::translate("pgtls-check bundle", "warning: %1").arg(w) << '\n';
                 s.flush();
                 QTextStream(stdout) << TextReport::sanitize(text);
             }
@@ -640,7 +628,7 @@ int runBundleCommand(const QStringList &args)
     if (sub.isEmpty()) {
         QTextStream(stderr) << QString::fromUtf8(kBundleDescription);
         printErr(
-            bundleTr("bundle: name a command (info or download); try pgtls-check bundle --help"));
+            QCoreApplication::translate("pgtls-check bundle", "bundle: name a command (info or download); try pgtls-check bundle --help"));
         return ExitUsage;
     }
     if (sub == QLatin1String("--help") || sub == QLatin1String("-help")
@@ -658,7 +646,7 @@ int runBundleCommand(const QStringList &args)
     if (sub == QLatin1String("download"))
         return runBundleDownload(args.mid(1));
     printErr(
-        bundleTr("bundle: unknown command \"%1\" (info or download); try pgtls-check bundle --help")
+        QCoreApplication::translate("pgtls-check bundle", "bundle: unknown command \"%1\" (info or download); try pgtls-check bundle --help")
             .arg(sub));
     return ExitUsage;
 }

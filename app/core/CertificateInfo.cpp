@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "CertificateInfo.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslUtil.h"
 
 #include <QHostAddress>
@@ -177,7 +179,7 @@ QList<CertificateInfo> CertificateInfo::fromPemAll(const QByteArray &pem, QStrin
             const unsigned long e = ERR_peek_last_error();
             // Running out of input ends the loop; anything else is a broken PEM block.
             if (!(ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE))
-                problems << QStringLiteral("PEM block %1 could not be read: %2")
+                problems << QCoreApplication::translate("pgtls::CertificateInfo", "PEM block %1 could not be read: %2")
                                     .arg(block + 1)
                                     .arg(ossl::takeErrors());
             ERR_clear_error();
