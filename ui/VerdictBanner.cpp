@@ -112,9 +112,10 @@ QSize VerdictBanner::minimumSizeHint() const
 
 void VerdictBanner::setReport(const InspectionReport &report)
 {
-    const bool hasWarnings = std::any_of(report.problems.cbegin(), report.problems.cend(),
-                                         [](const Problem &p) { return !p.isError(); });
-    const State state = !report.ok ? State::Failed : hasWarnings ? State::Warning : State::Ok;
+    const auto level = report.level();
+    const State state = level == InspectionReport::Level::Failed ? State::Failed
+        : level == InspectionReport::Level::Warning              ? State::Warning
+                                                                 : State::Ok;
 
     // The problem to explain: the first error when the verdict failed, else the first warning.
     int lead = report.problems.isEmpty() ? -1 : 0;

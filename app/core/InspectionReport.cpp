@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "InspectionReport.h"
 
+#include <algorithm>
+
 namespace pgtls {
 
 QString ProbeResult::outcomeName(Outcome o)
@@ -14,6 +16,25 @@ QString ProbeResult::outcomeName(Outcome o)
     case Outcome::TimedOut: return QStringLiteral("timed-out");
     }
     return {};
+}
+
+InspectionReport::Level InspectionReport::level() const
+{
+    if (!ok)
+        return Level::Failed;
+    const bool warnings = std::any_of(problems.cbegin(), problems.cend(), [](const Problem &p) { return !p.isError(); });
+    return warnings ? Level::Warning : Level::Ok;
+}
+
+const Problem *InspectionReport::firstError() const
+{
+    const auto it = std::find_if(problems.cbegin(), problems.cend(), [](const Problem &p) { return p.isError(); });
+    return it == problems.cend() ? nullptr : &*it;
+}
+
+bool InspectionReport::hasProblem(const QString &code) const
+{
+    return std::any_of(problems.cbegin(), problems.cend(), [&code](const Problem &p) { return p.code == code; });
 }
 
 QString PlaintextResult::verdictName(Verdict v)

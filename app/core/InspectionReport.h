@@ -117,6 +117,13 @@ struct InspectionReport
     QString summary;           // one line, the GUI banner's words
     ProblemList problems;
     qint64 totalMs = -1;
+
+    // The verdict at a glance: Failed when not ok, Warning when ok with warnings, else Ok.
+    enum class Level { Ok, Warning, Failed };
+    Level level() const;
+    // The first error-severity problem; nullptr when there is none.
+    const Problem *firstError() const;
+    bool hasProblem(const QString &code) const;
 };
 
 } // namespace pgtls

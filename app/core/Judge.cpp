@@ -157,9 +157,7 @@ void judgeSession(InspectionReport &r)
     if (r.plaintext.accepted.value_or(false))
         add(r, QStringLiteral("plaintext-accepted"), r.plaintext.detail);
 
-    const bool proxy = std::any_of(r.problems.cbegin(), r.problems.cend(), [](const Problem &p) {
-        return p.code == QLatin1String("tls-terminated-by-proxy");
-    });
+    const bool proxy = r.hasProblem(QStringLiteral("tls-terminated-by-proxy"));
     if (!s.connected)
         return;
     if (proxy)
@@ -310,9 +308,8 @@ void Judge::apply(InspectionReport &r)
         judgeSession(r);
     }
     if (r.summary.isEmpty()) {
-        const auto firstError = std::find_if(r.problems.cbegin(), r.problems.cend(),
-                                             [](const Problem &p) { return p.isError(); });
-        r.summary = firstError != r.problems.cend()
+        const Problem *firstError = r.firstError();
+        r.summary = firstError
             ? QCoreApplication::translate("pgtls::Judge", "Failed: %1").arg(firstError->title)
             : QCoreApplication::translate("pgtls::Judge", "Failed");
     }

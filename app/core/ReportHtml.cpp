@@ -103,11 +103,12 @@ QString ReportHtml::render(const InspectionReport &r)
 {
     const ProbeResult &p = r.probe;
     const Endpoint &e = r.endpoint;
-    const bool warnings = std::any_of(r.problems.cbegin(), r.problems.cend(), [](const Problem &pr) { return !pr.isError(); });
-    const QString cls = !r.ok ? QStringLiteral("fail") : warnings ? QStringLiteral("warn") : QStringLiteral("ok");
-    const QString mark = !r.ok ? QCoreApplication::translate("pgtls::ReportHtml", "FAILED")
-        : warnings             ? QCoreApplication::translate("pgtls::ReportHtml", "WARNING")
-                               : QCoreApplication::translate("pgtls::ReportHtml", "OK");
+    const bool failed = r.level() == InspectionReport::Level::Failed;
+    const bool warnings = r.level() == InspectionReport::Level::Warning;
+    const QString cls = failed ? QStringLiteral("fail") : warnings ? QStringLiteral("warn") : QStringLiteral("ok");
+    const QString mark = failed ? QCoreApplication::translate("pgtls::ReportHtml", "FAILED")
+        : warnings              ? QCoreApplication::translate("pgtls::ReportHtml", "WARNING")
+                                : QCoreApplication::translate("pgtls::ReportHtml", "OK");
 
     QString h;
     h += QStringLiteral(

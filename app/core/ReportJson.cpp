@@ -207,8 +207,7 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
     };
     QJsonObject session = sessionToJson(r.session);
     if (r.session.attempted && !r.session.connected) {
-        const auto err = std::find_if(r.problems.cbegin(), r.problems.cend(), [](const Problem &pr) { return pr.isError(); });
-        if (err != r.problems.cend())
+        if (const Problem *err = r.firstError())
             session.insert(QStringLiteral("explanation"), err->explanation);
     }
     root.insert(QStringLiteral("session"), session);

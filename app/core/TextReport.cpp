@@ -54,9 +54,10 @@ QString TextReport::render(const InspectionReport &r)
     QString out;
     QTextStream s(&out);
     const ProbeResult &p = r.probe;
-    const bool hasWarnings = std::any_of(r.problems.cbegin(), r.problems.cend(),
-                                         [](const Problem &pr) { return !pr.isError(); });
-    const QString mark = !r.ok ? QStringLiteral("FAIL") : hasWarnings ? QStringLiteral("WARN") : QStringLiteral("OK");
+    const auto level = r.level();
+    const QString mark = level == InspectionReport::Level::Failed ? QStringLiteral("FAIL")
+        : level == InspectionReport::Level::Warning               ? QStringLiteral("WARN")
+                                                                  : QStringLiteral("OK");
     s << mark << QStringLiteral(": ") << r.summary << '\n' << '\n';
 
     const Endpoint &e = r.endpoint;

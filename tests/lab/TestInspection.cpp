@@ -125,11 +125,6 @@ private:
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
-bool hasProblem(const InspectionReport &r, const QString &code)
-{
-    return std::any_of(r.problems.cbegin(), r.problems.cend(), [&](const Problem &p) { return p.code == code; });
-}
-
 QString problemCodes(const InspectionReport &r)
 {
     QStringList codes;
@@ -382,7 +377,7 @@ void TestInspection::missingPasswordIsReportedSoAFrontEndCanAsk()
     const InspectionReport r = inspect(ep, InspectionOptions());
     QVERIFY(!r.ok);
     QVERIFY(r.session.needsPassword);
-    QVERIFY(hasProblem(r, QStringLiteral("password-needed")));
+    QVERIFY(r.hasProblem(QStringLiteral("password-needed")));
 }
 
 void TestInspection::givenPasswordIsUsedAndNeverReported()
@@ -452,7 +447,7 @@ void TestInspection::proxyThatTerminatesTlsIsFlagged()
     QVERIFY(r.session.sslInUse);               // libpq: TLS, verified, host name matched
     QVERIFY(r.session.sslIsUsed.has_value());
     QVERIFY(!*r.session.sslIsUsed);           // the server: no TLS on this session
-    QVERIFY(hasProblem(r, QStringLiteral("tls-terminated-by-proxy")));
+    QVERIFY(r.hasProblem(QStringLiteral("tls-terminated-by-proxy")));
     QVERIFY2(r.summary.startsWith(QLatin1String("Encrypted only as far as a proxy")), qPrintable(r.summary));
 }
 

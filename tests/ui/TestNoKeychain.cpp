@@ -32,7 +32,6 @@ QTemporaryDir *g_home = nullptr;
 const char kSecret[] = "no-keychain-S3cret-never-stored";
 
 
-
 void select(QComboBox *combo, const QString &name)
 {
     const int index = name.isEmpty() ? 0 : combo->findData(name);

@@ -37,7 +37,6 @@ QTemporaryDir *g_config = nullptr;
 const char kSecret[] = "Keyring-S3cret-not-in-the-settings";
 
 
-
 void select(QComboBox *combo, const QString &name)
 {
     const int index = name.isEmpty() ? 0 : combo->findData(name);
