@@ -143,6 +143,8 @@ void judgeSession(InspectionReport &r)
         }
         if (!s.sslinfoInstalled && !s.serverVersion.isEmpty())
             add(r, QStringLiteral("sslinfo-missing"));
+        if (!s.queryError.isEmpty())
+            add(r, QStringLiteral("server-view-incomplete"), s.queryError);
         if (s.sslInUse)
             addProbeWarnings(r);
     } else {

@@ -336,13 +336,20 @@ bool PgSession::Private::withinBudget()
         result.bytesReceived += available;
     if (result.bytesReceived <= PgSession::kMaxBytes)
         return true;
+    const QString message
+        = PgSession::tr("the server sent more than %1 MiB %2; a PostgreSQL server sends a few KiB "
+                        "here, so the attempt was stopped")
+              .arg(PgSession::kMaxBytes / (1024 * 1024))
+              .arg(phaseDescription());
+    if (phase == Phase::Querying) {
+        // libpq connected; only the server's view is cut short.
+        result.queryError = message;
+        finish();
+        return false;
+    }
     if (result.connectMs < 0)
         result.connectMs = clock.elapsed();
-    fail(QStringLiteral("server-flood"),
-        PgSession::tr("the server sent more than %1 MiB %2; a PostgreSQL server sends a few KiB "
-                      "here, so the attempt was stopped")
-            .arg(PgSession::kMaxBytes / (1024 * 1024))
-            .arg(phaseDescription()));
+    fail(QStringLiteral("server-flood"), message);
     return false;
 }
 
