@@ -43,8 +43,15 @@ void openParent(const QString &path, Parent *p)
         return;
     }
     p->fd.reset(::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (p->fd.get() < 0)
-        p->error = errno;
+    if (p->fd.get() >= 0)
+        return;
+    p->error = errno;
+    // O_DIRECTORY|O_NOFOLLOW on a link to a directory says ENOTDIR: name the real reason.
+    struct stat st
+    {
+    };
+    if (p->error == ENOTDIR && ::lstat(dir.constData(), &st) == 0 && S_ISLNK(st.st_mode))
+        p->error = ELOOP;
 }
 
 QString reason(int err)
