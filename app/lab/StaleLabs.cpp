@@ -137,14 +137,15 @@ pid_t signalPostmaster(int labFd, const QString &labPath, int signo, pid_t known
     if (pid <= 0 || !processAlive(pid))
         return 0;
     // The pidfd pins the process: if the pid is reused after the check, the signal fails (ESRCH)
-    // instead of reaching the newcomer.
+    // instead of reaching the newcomer. Where pidfds are missing (an old kernel, a seccomp filter)
+    // kill() remains, with the same check. Glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++:
+    // the system calls directly.
     UniqueFd pidfd(int(::syscall(SYS_pidfd_open, pid, 0)));
-    if (!pidfd.isValid() && errno != ENOSYS)
+    if (!pidfd.isValid() && errno == ESRCH)
         return 0;
     if (!isPostmasterOf(pid, data.get(), labPath + QStringLiteral("/data")))
         return 0;
     if (signo != 0) {
-        // Glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++: the system calls themselves.
         const long rc = pidfd.isValid()
             ? ::syscall(SYS_pidfd_send_signal, pidfd.get(), signo, nullptr, 0)
             : long(::kill(pid, signo));
