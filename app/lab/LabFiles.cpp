@@ -98,8 +98,8 @@ int createExclusive(int dirFd, const QByteArray &name, const QByteArray &data, m
 
 int openDirectoryNoFollow(const QString &path)
 {
-    return ::open(QFile::encodeName(path).constData(),
-        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return ::open(
+        QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 bool writeFileWithMode(const QString &path, const QByteArray &data, mode_t mode, QString *error,

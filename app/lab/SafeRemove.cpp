@@ -46,8 +46,9 @@ public:
                 return;
             }
             if (expected.isValid() && (!S_ISDIR(st.st_mode) || FileIdentity::of(st) != expected)) {
-                note(where, QStringLiteral("it is no longer the directory that was checked; left "
-                                           "alone"));
+                note(where,
+                    QStringLiteral("it is no longer the directory that was checked; left "
+                                   "alone"));
                 return;
             }
             if (!S_ISDIR(st.st_mode)) {
@@ -64,8 +65,8 @@ public:
                 return;
             }
             if (depth >= kMaxDepth) {
-                note(where, QStringLiteral("nested deeper than %1 levels; left in place")
-                                .arg(kMaxDepth));
+                note(where,
+                    QStringLiteral("nested deeper than %1 levels; left in place").arg(kMaxDepth));
                 return;
             }
             UniqueFd child(::openat(dirFd, name.constData(),
@@ -148,7 +149,8 @@ bool removeTreeNamed(int parentFd, const QByteArray &name, const QString &shownA
 {
     if (name.isEmpty() || name == "." || name == ".." || name.contains('/')) {
         if (error)
-            *error = QStringLiteral("cannot remove \"%1\": not a single directory entry").arg(shownAs);
+            *error
+                = QStringLiteral("cannot remove \"%1\": not a single directory entry").arg(shownAs);
         return false;
     }
     struct stat parent
@@ -168,7 +170,8 @@ bool removeTreeNamed(int parentFd, const QByteArray &name, const QString &shownA
 
 } // namespace
 
-bool removeTreeAt(int parentFd, const QByteArray &name, QString *error, const FileIdentity &expected)
+bool removeTreeAt(
+    int parentFd, const QByteArray &name, QString *error, const FileIdentity &expected)
 {
     return removeTreeNamed(parentFd, name, QFile::decodeName(name), error, expected);
 }

@@ -215,7 +215,8 @@ QString StaleLab::path() const
 QList<StaleLab> sweepStaleLabs(const QString &baseDir, const QString &prefix)
 {
     QList<StaleLab> running;
-    UniqueFd base(::open(QFile::encodeName(baseDir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd base(
+        ::open(QFile::encodeName(baseDir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!base.isValid())
         return running;
     for (const QByteArray &name : entriesWithPrefix(base.get(), QFile::encodeName(prefix))) {

@@ -215,14 +215,19 @@ void TestLabSafety::sweepRemovesOnlyStaleLabsOfItsOwnUser_data()
     QTest::addColumn<bool>("old"); // the directory was last changed two hours ago
     QTest::addColumn<bool>("removed");
 
-    QTest::newRow("a stale lab of our own user is removed") << "us" << "dead" << false << true;
+    QTest::newRow("a stale lab of our own user is removed") << "us"
+                                                            << "dead" << false << true;
     QTest::newRow("a stale-looking lab owned by another user is left alone")
-        << "nobody" << "dead" << true << false;
-    QTest::newRow("a lab whose owner is alive is left alone") << "us" << "alive" << true << false;
+        << "nobody"
+        << "dead" << true << false;
+    QTest::newRow("a lab whose owner is alive is left alone") << "us"
+                                                              << "alive" << true << false;
     QTest::newRow("a lab younger than a minute without owner.pid is left alone")
-        << "us" << "none" << false << false;
+        << "us"
+        << "none" << false << false;
     QTest::newRow("a lab older than a minute without owner.pid is removed")
-        << "us" << "none" << true << true;
+        << "us"
+        << "none" << true << true;
 }
 
 void TestLabSafety::sweepRemovesOnlyStaleLabsOfItsOwnUser()
@@ -236,16 +241,16 @@ void TestLabSafety::sweepRemovesOnlyStaleLabsOfItsOwnUser()
         QSKIP("giving a directory to another user needs root (CI runs as root)");
     const QByteArray self = QByteArray::number(::getpid()) + ' ' + processStartTime(::getpid());
     const QByteArray ownerLine = ownerFile == QLatin1String("dead") ? kDeadOwner
-        : ownerFile == QLatin1String("alive")                     ? self + '\n'
-                                                                  : QByteArray();
+        : ownerFile == QLatin1String("alive")                       ? self + '\n'
+                                                                    : QByteArray();
     const QString lab = path(kPrefix + QStringLiteral("subject"));
     QVERIFY(makeLab(m_base->path(), kPrefix + QStringLiteral("subject"), ownerLine));
     // Only the top-level directory changes hands: owner.pid inside still says "stale".
     if (owner == QLatin1String("nobody"))
         QCOMPARE(::chown(native(lab).constData(), kNobody, kNobody), 0);
     if (old) {
-        const timespec twoHoursAgo[2] = { { std::time(nullptr) - 7200, 0 },
-            { std::time(nullptr) - 7200, 0 } };
+        const timespec twoHoursAgo[2]
+            = { { std::time(nullptr) - 7200, 0 }, { std::time(nullptr) - 7200, 0 } };
         QCOMPARE(::utimensat(AT_FDCWD, native(lab).constData(), twoHoursAgo, 0), 0);
     }
 
@@ -263,8 +268,8 @@ void TestLabSafety::sweepDoesNotFollowASymlinkNamedLikeALab()
     QVERIFY(makeLab(m_base->path(), QStringLiteral("victim")));
     QVERIFY(makeOutsideTree(path(QStringLiteral("victim/data"))));
     const QString link = path(kPrefix + QStringLiteral("link"));
-    QCOMPARE(::symlink(native(path(QStringLiteral("victim"))).constData(), native(link).constData()),
-        0);
+    QCOMPARE(
+        ::symlink(native(path(QStringLiteral("victim"))).constData(), native(link).constData()), 0);
 
     const QList<StaleLab> running = sweepStaleLabs(m_base->path(), kPrefix);
     QVERIFY(running.isEmpty());
@@ -317,17 +322,23 @@ void TestLabSafety::sweepSignalsOnlyTheExactPostmaster_data()
     QTest::addColumn<bool>("signalled");
 
     QTest::newRow("-D naming the data directory, running in it: its postmaster, signalled")
-        << "-D {data} -p 5432" << "{data}" << true;
+        << "-D {data} -p 5432"
+        << "{data}" << true;
     QTest::newRow("-D naming a longer directory that has the data directory as its prefix")
-        << "-D {data}-other" << "{data}-other" << false;
+        << "-D {data}-other"
+        << "{data}-other" << false;
     QTest::newRow("-D glued to a longer directory that has the data directory as its prefix")
-        << "-D{data}2" << "{data}2" << false;
+        << "-D{data}2"
+        << "{data}2" << false;
     QTest::newRow("an argument that merely starts with the data directory")
-        << "{data}/../../elsewhere/postgres 30" << "{base}" << false;
+        << "{data}/../../elsewhere/postgres 30"
+        << "{base}" << false;
     QTest::newRow("running in the data directory while -D names another one")
-        << "-D {base}/elsewhere" << "{data}" << false;
+        << "-D {base}/elsewhere"
+        << "{data}" << false;
     QTest::newRow("-D naming the data directory while running elsewhere")
-        << "-D {data}" << "{base}/elsewhere" << false;
+        << "-D {data}"
+        << "{base}/elsewhere" << false;
 }
 
 void TestLabSafety::sweepSignalsOnlyTheExactPostmaster()
@@ -395,8 +406,8 @@ void TestLabSafety::removeTreeLeavesAnEntryThatIsNoLongerTheCheckedDirectory()
     };
     QCOMPARE(::lstat(native(dir).constData(), &st), 0);
     const FileIdentity checked = FileIdentity::of(st);
-    QCOMPARE(::rename(native(dir).constData(), native(dir + QStringLiteral(".moved")).constData()),
-        0);
+    QCOMPARE(
+        ::rename(native(dir).constData(), native(dir + QStringLiteral(".moved")).constData()), 0);
     const QString other = path(QStringLiteral("other"));
     QVERIFY(makeOutsideTree(other));
     if (swapForLink)
@@ -476,7 +487,8 @@ void TestLabSafety::labFilesReplaceALinkInsteadOfFollowingIt()
         0);
 
     QString error;
-    QVERIFY2(replaceFileWithMode(conf, "hostssl all all 127.0.0.1/32 scram-sha-256\n", 0600, &error),
+    QVERIFY2(
+        replaceFileWithMode(conf, "hostssl all all 127.0.0.1/32 scram-sha-256\n", 0600, &error),
         qPrintable(error));
     QVERIFY(!isSymLink(conf));
     QCOMPARE(readPlain(conf), QByteArray("hostssl all all 127.0.0.1/32 scram-sha-256\n"));
@@ -501,7 +513,8 @@ void TestLabSafety::labFilesRefuseAPlantedReplacementFile()
 
     QString error;
     QVERIFY(!replaceFileWithMode(conf, "ssl = off\n", 0600, &error));
-    QVERIFY2(error.startsWith(QStringLiteral("cannot write %1.new: ").arg(conf)), qPrintable(error));
+    QVERIFY2(
+        error.startsWith(QStringLiteral("cannot write %1.new: ").arg(conf)), qPrintable(error));
     QCOMPARE(readPlain(conf), QByteArray("ssl = on\n"));
     QVERIFY(isSymLink(conf + QStringLiteral(".new"))); // not ours: left as it was
     QVERIFY(outsideTreeIntact(outside));
@@ -565,8 +578,8 @@ void TestLabSafety::readFileNoFollowReadsOnlyRegularFiles()
     if (readable)
         QCOMPARE(*data, QByteArray("4242\n"));
     else
-        QVERIFY2(error.startsWith(QStringLiteral("cannot read %1: ").arg(subject)),
-            qPrintable(error));
+        QVERIFY2(
+            error.startsWith(QStringLiteral("cannot read %1: ").arg(subject)), qPrintable(error));
 }
 
 int main(int argc, char **argv)
