@@ -182,8 +182,7 @@ bool mayHoldSecret(const QString &conninfo)
 
 // libpq's parse error with the tokens it quotes from the input replaced by a placeholder. libpq
 // 15's parse errors (conninfo_parse, conninfo_uri_parse_options/_params, conninfo_uri_decode) put
-// the token last, after ': "', or after 'after'/'option'; a message we do not recognise (a
-// translation, a later libpq) that has any quotation mark is not shown at all.
+// the token last, after ': "', or after 'after'/'option'.
 QString withoutQuotedTokens(const QString &message)
 {
     const QString placeholder = QStringLiteral("\"\u2026\"");
@@ -217,10 +216,13 @@ QString withoutQuotedTokens(const QString &message)
         head.replace(character, QStringLiteral("unexpected character %1 at position").arg(placeholder));
         return head + QStringLiteral(": ") + placeholder;
     }
-    static const QRegularExpression anyQuote(QStringLiteral("[\"'\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb]"));
-    if (!message.contains(anyQuote))
+    // libpq's messages that quote nothing; anything else (a translation: libpq follows the
+    // locale; a later libpq) is not shown at all.
+    if (message == QLatin1String("unterminated quoted string in connection info string")
+        || message == QLatin1String("out of memory"))
         return message;
-    return QCoreApplication::translate("pgtls::Endpoint", "libpq's message is not shown, as it would quote part of a secret");
+    return QCoreApplication::translate("pgtls::Endpoint",
+        "libpq's message is not shown, as it may quote part of a secret");
 }
 
 // The refusal for a secret keyword on the command line (never its value).
