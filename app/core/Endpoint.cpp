@@ -234,7 +234,7 @@ QString secretRefusal(const QString &keyword)
     if (keyword == QLatin1String("sslpassword"))
         return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains the client key's passphrase (sslpassword): it is "
                   "not accepted on the command line, where other users can see it. Leave it out: "
-                  "libpq then asks for it on the terminal.");
+                  "OpenSSL then asks for it on the terminal when libpq loads the key.");
     return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains a secret (%1): it is not accepted on the command "
               "line, where other users can see it.")
         .arg(keyword);

@@ -47,6 +47,7 @@ private slots:
     void aServiceFileThatIsNoRegularFileIsAnErrorAtOnce();
     void secretsInAServiceFileAreNeverTaken();
     void onlyTheGivenEnvironmentIsRead();
+    void aServiceLookedUpInLdapIsNamedNotQueried();
 };
 
 static EndpointInput input(const QString &conninfo = {}, const Env &env = {})
@@ -598,6 +599,14 @@ void TestEndpoint::resolvesEnvironmentAndServicesLikeLibpq_data()
     otherGroupsIgnored.files.insert(QStringLiteral("services.conf"),
                                     "[svcx]\nhots=bad\n[svc]\nhost=127.0.0.3\nport=3\n[svc2]\nport=9\n");
     QTest::newRow("other groups, even broken ones, are not read") << otherGroupsIgnored;
+    LibpqCase crlf = service;
+    crlf.files.insert(QStringLiteral("services.conf"),
+                      "[svc]\r\nhost=127.0.0.3\r\nport=3\r\nsslrootcert=/tmp/a=b.pem\r\n");
+    QTest::newRow("CRLF line ends are blanks, a value may hold \"=\"") << crlf;
+    LibpqCase header = service;
+    header.files.insert(QStringLiteral("services.conf"),
+                        "[svcextra]\nport=9\n[svc] # prod\nhost=127.0.0.3\nport=3\n");
+    QTest::newRow("a group header matches on its name and \"]\" only, as in libpq") << header;
     LibpqCase missingFile = service;
     missingFile.env.insert(QStringLiteral("PGSERVICEFILE"), QStringLiteral("@DIR@/none.conf"));
     QTest::newRow("a PGSERVICEFILE that does not exist is an error") << missingFile;
@@ -767,6 +776,23 @@ void TestEndpoint::onlyTheGivenEnvironmentIsRead()
     QVERIFY2(r.ok(), qPrintable(r.error));
     QCOMPARE(r.endpoint.host, QString());
     QCOMPARE(r.endpoint.port, 5432);
+}
+
+void TestEndpoint::aServiceLookedUpInLdapIsNamedNotQueried()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile f(dir.filePath(QStringLiteral("services.conf")));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[svc]\nldap://ldap.invalid/dc=example?uniqueMember?one?(cn=svc)\nport=6000\n");
+    f.close();
+    const EndpointResult r = EndpointResolver::resolve(input(
+        QStringLiteral("service=svc"), Env{ { QStringLiteral("PGSERVICEFILE"), f.fileName() } }));
+    QVERIFY2(r.ok(), qPrintable(r.error));
+    QCOMPARE(r.endpoint.port, 6000); // libpq goes on after a failed LDAP lookup, too
+    QCOMPARE(r.warnings.size(), 2); // LDAP, and no host (the Unix-domain socket)
+    QVERIFY2(r.warnings.at(0).contains(QLatin1String("line 2, is looked up in LDAP by libpq")),
+             qPrintable(r.warnings.at(0)));
 }
 
 QTEST_GUILESS_MAIN(TestEndpoint)
