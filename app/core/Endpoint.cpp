@@ -2,6 +2,8 @@
 #include "Endpoint.h"
 
 #include "RootCert.h"
+#include "SafeFile.h"
+#include "SecretKeywords.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -36,50 +38,206 @@ const char *const kOwnKeywords[] = {
     "passfile", "connect_timeout", "password", "service", "requiressl",
 };
 
-// Passed-through parameters that matter for TLS and may come from the environment.
-const char *const kTlsExtras[][2] = {
-    { "sslsni", "PGSSLSNI" }, { "sslcrl", "PGSSLCRL" }, { "sslcrldir", "PGSSLCRLDIR" },
-    { "ssl_min_protocol_version", "PGSSLMINPROTOCOLVERSION" },
-    { "ssl_max_protocol_version", "PGSSLMAXPROTOCOLVERSION" },
+// Passed-through parameters that matter for TLS and are also taken from the environment.
+const char *const kTlsExtras[] = {
+    "sslsni", "sslcrl", "sslcrldir", "ssl_min_protocol_version", "ssl_max_protocol_version",
 };
 
-// A password in a connection string or URI, found before libpq parses it (its parse errors may quote
-// the very text that holds the password).
-bool containsPassword(const QString &conninfo)
+// One entry of libpq's option table: its keyword, its environment variable, its compiled default.
+struct LibpqOption
 {
-    static const QRegularExpression keyword(QStringLiteral(R"((^|\s)password\s*=)"));
-    static const QRegularExpression userinfo(QStringLiteral(R"(^postgres(ql)?://[^/?#@]*:[^/?#@]*@)"));
-    static const QRegularExpression queryParam(QStringLiteral(R"([?&]password=)"));
-    return keyword.match(conninfo).hasMatch() || userinfo.match(conninfo).hasMatch()
-        || (conninfo.startsWith(QLatin1String("postgres")) && queryParam.match(conninfo).hasMatch());
+    QString keyword;
+    QString envvar;
+    QString compiled;
+};
+
+// libpq's own option table, in its order (PQconninfoParse("") reads neither the environment nor a
+// service file).
+const QList<LibpqOption> &libpqOptions()
+{
+    static const QList<LibpqOption> table = [] {
+        QList<LibpqOption> out;
+        char *error = nullptr;
+        PQconninfoOption *options = PQconninfoParse("", &error);
+        if (error)
+            PQfreemem(error);
+        for (const PQconninfoOption *o = options; o && o->keyword; ++o) {
+            out.append({ QString::fromUtf8(o->keyword),
+                         o->envvar ? QString::fromUtf8(o->envvar) : QString(),
+                         o->compiled ? QString::fromUtf8(o->compiled) : QString() });
+        }
+        PQconninfoFree(options);
+        return out;
+    }();
+    return table;
 }
 
-// libpq's service lookup (parseServiceInfo): the named group must exist in PGSERVICEFILE (or
-// ~/.pg_service.conf), or in PGSYSCONFDIR's (else Debian's /etc/postgresql-common) pg_service.conf.
-QString checkService(const QString &service, const QMap<QString, QString> &env, const QString &home)
+QString compiledDefault(const QString &keyword)
 {
-    QStringList files;
-    if (env.contains(QStringLiteral("PGSERVICEFILE"))) {
-        const QString f = env.value(QStringLiteral("PGSERVICEFILE"));
-        if (!QFileInfo::exists(f))
-            return QCoreApplication::translate("pgtls::Endpoint", "service file \"%1\" not found").arg(f);
-        files << f;
-    } else if (!home.isEmpty()) {
-        files << home + QStringLiteral("/.pg_service.conf");
+    for (const LibpqOption &o : libpqOptions()) {
+        if (o.keyword == keyword)
+            return o.compiled;
     }
-    files << env.value(QStringLiteral("PGSYSCONFDIR"), QStringLiteral("/etc/postgresql-common"))
-            + QStringLiteral("/pg_service.conf");
-    const QString group = QLatin1Char('[') + service + QLatin1Char(']');
-    for (const QString &name : std::as_const(files)) {
-        QFile f(name);
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        while (!f.atEnd()) {
-            if (QString::fromLocal8Bit(f.readLine()).trimmed() == group)
-                return {};
+    return {};
+}
+
+bool isLibpqKeyword(const QString &keyword)
+{
+    const auto &table = libpqOptions();
+    return std::any_of(table.cbegin(), table.cend(),
+                       [&keyword](const LibpqOption &o) { return o.keyword == keyword; });
+}
+
+bool isUri(const QString &s)
+{
+    return s.startsWith(QLatin1String("postgresql://")) || s.startsWith(QLatin1String("postgres://"));
+}
+
+// Decodes the valid %xx triplets of `s` and keeps everything else as it is (libpq refuses the
+// string when a triplet is invalid, but a secret keyword may still be meant).
+QByteArray lenientPercentDecode(const QByteArray &s)
+{
+    auto hex = [](char c) {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    QByteArray out;
+    out.reserve(s.size());
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            out.append(char(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+            i += 2;
+        } else {
+            out.append(s[i]);
         }
     }
-    return QCoreApplication::translate("pgtls::Endpoint", "definition of service \"%1\" not found").arg(service);
+    return out;
+}
+
+// libpq's URI user-information look-ahead (conninfo_uri_parse_options): everything after the
+// scheme up to the first '@', unless a '/' (or the end) comes first. Empty when there is none.
+QByteArray uriUserinfo(const QByteArray &uri)
+{
+    const qsizetype start = uri.indexOf("://") + 3;
+    for (qsizetype i = start; i < uri.size(); ++i) {
+        if (uri[i] == '/')
+            return {};
+        if (uri[i] == '@')
+            return uri.mid(start, i - start);
+    }
+    return {};
+}
+
+// The secret keyword a connection string or URI gives a value for, found before libpq parses it
+// (its parse errors may quote the very text that holds the secret): "keyword =" in a connection
+// string, "user:secret@" in a URI, and URI query parameters whose percent-decoded name is one.
+QString secretBeforeParsing(const QString &conninfo)
+{
+    const QStringList &secrets = SecretKeywords::all();
+    const QByteArray utf8 = conninfo.toUtf8();
+    if (!isUri(conninfo)) {
+        for (const QString &keyword : secrets) {
+            const QRegularExpression re(QStringLiteral(R"((^|\s)%1\s*=)")
+                                            .arg(QRegularExpression::escape(keyword)));
+            if (re.match(conninfo).hasMatch())
+                return keyword;
+        }
+        return {};
+    }
+    const QByteArray userinfo = uriUserinfo(utf8);
+    const qsizetype colon = userinfo.indexOf(':');
+    if (colon >= 0 && colon + 1 < userinfo.size())
+        return QStringLiteral("password");
+    const qsizetype afterUserinfo = userinfo.isEmpty() ? 0 : utf8.indexOf('@');
+    const qsizetype query = utf8.indexOf('?', afterUserinfo);
+    if (query < 0)
+        return {};
+    const QList<QByteArray> params = utf8.mid(query + 1).split('&');
+    for (const QByteArray &param : params) {
+        const QString name = QString::fromUtf8(lenientPercentDecode(param.left(param.indexOf('='))));
+        if (secrets.contains(name))
+            return name;
+    }
+    return {};
+}
+
+// Whether libpq's parse error for `conninfo` may quote part of a secret: a secret keyword's name
+// appears anywhere in the (percent-decoded) text, or a URI carries "user:...@".
+bool mayHoldSecret(const QString &conninfo)
+{
+    const QByteArray utf8 = conninfo.toUtf8();
+    const QString decoded = QString::fromUtf8(lenientPercentDecode(utf8));
+    for (const QString &keyword : SecretKeywords::all()) {
+        if (decoded.contains(keyword, Qt::CaseInsensitive)
+            || conninfo.contains(keyword, Qt::CaseInsensitive))
+            return true;
+    }
+    return isUri(conninfo) && uriUserinfo(utf8).contains(':');
+}
+
+// libpq's parse error with the tokens it quotes from the input replaced by a placeholder. libpq
+// 15's parse errors (conninfo_parse, conninfo_uri_parse_options/_params, conninfo_uri_decode) put
+// the token last, after ': "', or after 'after'/'option'.
+QString withoutQuotedTokens(const QString &message)
+{
+    const QString placeholder = QStringLiteral("\"\u2026\"");
+    static const QRegularExpression missingEquals(
+        QStringLiteral(R"(^missing "=" after ".*" in connection info string$)"),
+        QRegularExpression::DotMatchesEverythingOption);
+    if (missingEquals.match(message).hasMatch())
+        return QStringLiteral("missing \"=\" after %1 in connection info string").arg(placeholder);
+    static const QRegularExpression invalidOption(
+        QStringLiteral(R"(^invalid connection option ".*"$)"),
+        QRegularExpression::DotMatchesEverythingOption);
+    if (invalidOption.match(message).hasMatch())
+        return QStringLiteral("invalid connection option %1").arg(placeholder);
+    static const QRegularExpression uriMessage(
+        QStringLiteral(R"(^(end of string reached when looking for matching "\]" in IPv6 host address in URI)"
+                       R"(|IPv6 host address may not be empty in URI)"
+                       R"(|unexpected character ".*" at position \d+ in URI \(expected ":" or "/"\))"
+                       R"(|extra key/value separator "=" in URI query parameter)"
+                       R"(|missing key/value separator "=" in URI query parameter)"
+                       R"(|invalid URI query parameter)"
+                       R"(|invalid percent-encoded token)"
+                       R"(|forbidden value %00 in percent-encoded value)"
+                       R"(): ".*"$)"),
+        QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch m = uriMessage.match(message);
+    if (m.hasMatch()) {
+        QString head = m.captured(1);
+        static const QRegularExpression character(
+            QStringLiteral(R"(^unexpected character ".*" at position)"),
+            QRegularExpression::DotMatchesEverythingOption);
+        head.replace(character, QStringLiteral("unexpected character %1 at position").arg(placeholder));
+        return head + QStringLiteral(": ") + placeholder;
+    }
+    // libpq's messages that quote nothing; anything else (a translation: libpq follows the
+    // locale; a later libpq) is not shown at all.
+    if (message == QLatin1String("unterminated quoted string in connection info string")
+        || message == QLatin1String("out of memory"))
+        return message;
+    return QCoreApplication::translate("pgtls::Endpoint",
+        "libpq's message is not shown, as it may quote part of a secret");
+}
+
+// The refusal for a secret keyword on the command line (never its value).
+QString secretRefusal(const QString &keyword)
+{
+    if (keyword == QLatin1String("password"))
+        return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains a password: it is not accepted on the command "
+                  "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
+    if (keyword == QLatin1String("sslpassword"))
+        return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains the client key's passphrase (sslpassword): it is "
+                  "not accepted on the command line, where other users can see it. Leave it out: "
+                  "OpenSSL then asks for it on the terminal when libpq loads the key.");
+    return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains a secret (%1): it is not accepted on the command "
+              "line, where other users can see it.")
+        .arg(keyword);
 }
 
 struct ConninfoDeleter
@@ -98,32 +256,135 @@ QMap<QString, QString> toMap(const PQconninfoOption *options)
     return map;
 }
 
-// Runs PQconndefaults() with exactly `env` as the PG* environment (and PGSERVICE = `service` when
-// given), so that libpq itself applies environment variables and service files, as psql gets them.
-QMap<QString, QString> libpqDefaults(const QMap<QString, QString> &env, const QString &service)
+bool isCSpace(char c)
 {
-    QMap<QByteArray, QByteArray> saved;
-    for (const char *name : kPgVariables) {
-        if (qEnvironmentVariableIsSet(name))
-            saved.insert(name, qgetenv(name));
-        qunsetenv(name);
-    }
-    for (const char *name : kPgVariables) {
-        const auto it = env.constFind(QString::fromLatin1(name));
-        if (it != env.cend())
-            qputenv(name, it.value().toLocal8Bit());
-    }
-    if (!service.isEmpty())
-        qputenv("PGSERVICE", service.toLocal8Bit());
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
 
-    ConninfoPtr defaults(PQconndefaults());
-    QMap<QString, QString> result = toMap(defaults.get());
+// The options being resolved, with where each came from.
+struct Options
+{
+    QMap<QString, QString> values;
+    QMap<QString, QString> sources;
+    void set(const QString &key, const QString &value, const QString &from)
+    {
+        if (value.isEmpty())
+            return;
+        values.insert(key, value);
+        sources.insert(key, from);
+    }
+};
 
-    for (const char *name : kPgVariables)
-        qunsetenv(name);
-    for (auto it = saved.cbegin(); it != saved.cend(); ++it)
-        qputenv(it.key().constData(), it.value());
-    return result;
+// libpq 15's parseServiceFile(): the group `service` of `path` fills the options not set yet.
+// The file is read through SafeFile (a FIFO or a device named as a service file is an error, never
+// a wait). Returns false with `error` set on a failure that stops libpq.
+bool parseServiceFile(const QString &path, const QString &service, Options &opts, bool &groupFound,
+                      QString &error, QStringList &warnings)
+{
+    groupFound = false;
+    const SafeFileStatus file = SafeFile::read(path);
+    if (!file.ok()) {
+        error = file.kind == SafeFileStatus::Kind::Missing
+            ? QCoreApplication::translate("pgtls::Endpoint", "service file \"%1\" not found").arg(path)
+            : QCoreApplication::translate("pgtls::Endpoint", "service file: %1").arg(file.error);
+        return false;
+    }
+    const QByteArray name = service.toLocal8Bit();
+    const QList<QByteArray> lines = file.data.split('\n');
+    int lineNumber = 0;
+    for (QByteArray line : lines) {
+        ++lineNumber;
+        if (lineNumber == lines.size() && line.isEmpty())
+            break; // after the last newline
+        const qsizetype nul = line.indexOf('\0');
+        if (nul >= 0)
+            line.truncate(nul); // libpq's C strings end there
+        qsizetype end = line.size();
+        while (end > 0 && isCSpace(line[end - 1]))
+            --end;
+        qsizetype begin = 0;
+        while (begin < end && isCSpace(line[begin]))
+            ++begin;
+        line = line.mid(begin, end - begin);
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        if (line.startsWith('[')) {
+            if (groupFound)
+                return true; // the end of the group
+            groupFound = line.mid(1).startsWith(name) && line.size() > name.size() + 1
+                && line[name.size() + 1] == ']';
+            continue;
+        }
+        if (!groupFound)
+            continue;
+        if (line.startsWith("ldap")) {
+            // libpq (built with LDAP, as Debian's is) would query the LDAP server named here.
+            warnings << QCoreApplication::translate("pgtls::Endpoint", "service \"%1\" in \"%2\", line %3, is looked up in LDAP by libpq: not "
+                           "done here, its parameters are not shown")
+                            .arg(service, path)
+                            .arg(lineNumber);
+            continue;
+        }
+        const qsizetype eq = line.indexOf('=');
+        if (eq < 0) {
+            error = QCoreApplication::translate("pgtls::Endpoint", "syntax error in service file \"%1\", line %2").arg(path).arg(lineNumber);
+            return false;
+        }
+        const QString key = QString::fromLocal8Bit(line.left(eq));
+        if (key == QLatin1String("service")) {
+            error = QCoreApplication::translate("pgtls::Endpoint", "nested service specifications not supported in service file \"%1\", line %2")
+                        .arg(path)
+                        .arg(lineNumber);
+            return false;
+        }
+        if (!isLibpqKeyword(key)) {
+            error = QCoreApplication::translate("pgtls::Endpoint", "syntax error in service file \"%1\", line %2").arg(path).arg(lineNumber);
+            return false;
+        }
+        if (SecretKeywords::isSecret(key)) {
+            // Never read into our memory, shown or stored; libpq itself would use it.
+            warnings << QCoreApplication::translate("pgtls::Endpoint", "service \"%1\" in \"%2\", line %3, sets %4: it is not used here")
+                            .arg(service, path)
+                            .arg(lineNumber)
+                            .arg(key);
+            continue;
+        }
+        if (!opts.values.contains(key))
+            opts.set(key, QString::fromLocal8Bit(line.mid(eq + 1)), QStringLiteral("service"));
+    }
+    return true;
+}
+
+// libpq 15's parseServiceInfo(): PGSERVICEFILE (else ~/.pg_service.conf, when it exists), then
+// PGSYSCONFDIR's (else Debian's /etc/postgresql-common) pg_service.conf, when it exists.
+QString applyService(const QString &service, const QMap<QString, QString> &env, const QString &home,
+                     Options &opts, QStringList &warnings)
+{
+    bool groupFound = false;
+    QString error;
+    QString first;
+    if (env.contains(QStringLiteral("PGSERVICEFILE")))
+        first = env.value(QStringLiteral("PGSERVICEFILE"));
+    else if (!home.isEmpty()
+             && SafeFile::check(home + QStringLiteral("/.pg_service.conf")).kind
+                 != SafeFileStatus::Kind::Missing)
+        first = home + QStringLiteral("/.pg_service.conf");
+    if (!first.isEmpty()) {
+        if (!parseServiceFile(first, service, opts, groupFound, error, warnings))
+            return error;
+        if (groupFound)
+            return {};
+    }
+    const QString system
+        = env.value(QStringLiteral("PGSYSCONFDIR"), QStringLiteral("/etc/postgresql-common"))
+        + QStringLiteral("/pg_service.conf");
+    if (SafeFile::check(system).kind != SafeFileStatus::Kind::Missing) {
+        if (!parseServiceFile(system, service, opts, groupFound, error, warnings))
+            return error;
+    }
+    if (!groupFound)
+        return QCoreApplication::translate("pgtls::Endpoint", "definition of service \"%1\" not found").arg(service);
+    return {};
 }
 
 bool looksLikeConninfo(const QString &s)
@@ -206,13 +467,11 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
 
     // 1. Options in psql's order: host, port, user, then dbname, which may be a conninfo/URI
     //    whose values override the earlier ones (libpq's expand_dbname).
-    QMap<QString, QString> opts;
-    QMap<QString, QString> source;
-    auto setOpt = [&](const QString &key, const QString &value, const QString &from) {
-        if (value.isEmpty())
-            return;
-        opts.insert(key, value);
-        source.insert(key, from);
+    Options options;
+    QMap<QString, QString> &opts = options.values;
+    QMap<QString, QString> &source = options.sources;
+    auto setOpt = [&options](const QString &key, const QString &value, const QString &from) {
+        options.set(key, value, from);
     };
     const QString flag = QStringLiteral("flag");
     setOpt(QStringLiteral("host"), in.host, flag);
@@ -225,13 +484,14 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
         return result;
     }
     const QString dbArg = in.conninfo.isEmpty() ? in.dbname : in.conninfo;
-    if (looksLikeConninfo(dbArg) && containsPassword(dbArg)) {
-        result.error = QCoreApplication::translate("pgtls::Endpoint",
-            "the connection string contains a password: it is not accepted on the command "
-            "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
-        return result;
-    }
     if (looksLikeConninfo(dbArg)) {
+        // A secret (password, sslpassword) is refused before libpq parses the string, whose
+        // errors may quote it, and after, on what libpq's parser saw (percent-decoded).
+        const QString early = secretBeforeParsing(dbArg);
+        if (!early.isEmpty()) {
+            result.error = secretRefusal(early);
+            return result;
+        }
         char *err = nullptr;
         const QByteArray utf8 = dbArg.toUtf8();
         ConninfoPtr parsed(PQconninfoParse(utf8.constData(), &err));
@@ -240,18 +500,20 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
                               : QCoreApplication::translate("pgtls::Endpoint", "out of memory");
             if (err)
                 PQfreemem(err);
+            if (mayHoldSecret(dbArg))
+                msg = withoutQuotedTokens(msg);
             result.error
                 = QCoreApplication::translate("pgtls::Endpoint", "invalid connection string: %1")
                       .arg(msg);
             return result;
         }
-        const QMap<QString, QString> values = toMap(parsed.get());
-        if (values.contains(QStringLiteral("password"))) {
-            result.error = QCoreApplication::translate("pgtls::Endpoint",
-                "the connection string contains a password: it is not accepted on the command "
-                "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
-            return result;
+        for (const PQconninfoOption *o = parsed.get(); o->keyword; ++o) {
+            if (o->val && SecretKeywords::isSecret(QString::fromUtf8(o->keyword))) {
+                result.error = secretRefusal(QString::fromUtf8(o->keyword));
+                return result;
+            }
         }
+        const QMap<QString, QString> values = toMap(parsed.get());
         for (auto it = values.cbegin(); it != values.cend(); ++it)
             setOpt(it.key(), it.value(), QStringLiteral("conninfo"));
     } else {
@@ -263,65 +525,50 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
     setOpt(QStringLiteral("sslrootcert"), in.sslrootcert, flag);
     setOpt(QStringLiteral("connect_timeout"), in.connectTimeout, flag);
 
-    // 2. The environment and service files, through libpq itself: a value counts when the
-    //    variable is set or when it differs from libpq's compiled-in default (a service file gave it).
-    const QString service = opts.value(QStringLiteral("service"));
-    const QMap<QString, QString> defaults = libpqDefaults(in.environment, service);
-    const bool serviceInPlay = !service.isEmpty() || in.environment.contains(QStringLiteral("PGSERVICE"));
-    const QMap<QString, QString> compiled = serviceInPlay ? libpqDefaults({}, QString()) : defaults;
-    static const QMap<QString, QString> envOf = {
-        { QStringLiteral("host"), QStringLiteral("PGHOST") },
-        { QStringLiteral("hostaddr"), QStringLiteral("PGHOSTADDR") },
-        { QStringLiteral("port"), QStringLiteral("PGPORT") },
-        { QStringLiteral("dbname"), QStringLiteral("PGDATABASE") },
-        { QStringLiteral("user"), QStringLiteral("PGUSER") },
-        { QStringLiteral("sslmode"), QStringLiteral("PGSSLMODE") },
-        { QStringLiteral("sslrootcert"), QStringLiteral("PGSSLROOTCERT") },
-        { QStringLiteral("sslcert"), QStringLiteral("PGSSLCERT") },
-        { QStringLiteral("sslkey"), QStringLiteral("PGSSLKEY") },
-        { QStringLiteral("passfile"), QStringLiteral("PGPASSFILE") },
-        { QStringLiteral("connect_timeout"), QStringLiteral("PGCONNECT_TIMEOUT") },
-    };
-    for (auto it = envOf.cbegin(); it != envOf.cend(); ++it) {
-        if (opts.contains(it.key()))
-            continue;
-        const QString value = defaults.value(it.key());
-        if (in.environment.contains(it.value()))
-            setOpt(it.key(), value, QStringLiteral("environment"));
-        else if (value != compiled.value(it.key()))
-            setOpt(it.key(), value, QStringLiteral("service"));
-    }
-
-    const QString serviceName = service.isEmpty() ? in.environment.value(QStringLiteral("PGSERVICE")) : service;
-    if (!serviceName.isEmpty()) {
-        QString home = in.environment.value(QStringLiteral("HOME"));
+    // 2. Service file, then environment, from `in.environment` only, as libpq 15's
+    //    conninfo_add_defaults() does it (the process environment is never changed).
+    const QMap<QString, QString> &env = in.environment;
+    const QString service = opts.value(QStringLiteral("service"), env.value(QStringLiteral("PGSERVICE")));
+    if (env.contains(QStringLiteral("PGSERVICE")) || opts.contains(QStringLiteral("service"))) {
+        QString home = env.value(QStringLiteral("HOME"));
         if (home.isEmpty())
             home = RootCert::libpqHomeDirectory();
-        const QString error = checkService(serviceName, in.environment, home);
+        // libpq: a service given as an empty string is still looked up (and not found).
+        const QString error = applyService(service, env, home, options, result.warnings);
         if (!error.isEmpty()) {
             result.error = error;
             return result;
         }
     }
-    // Everything else of the connection string goes to libpq unchanged; TLS-relevant ones may also
-    // come from the environment.
+    static const QStringList fromEnvironment = [] {
+        QStringList keys;
+        for (const char *k : kOwnKeywords)
+            keys << QString::fromLatin1(k);
+        for (const char *k : kTlsExtras)
+            keys << QString::fromLatin1(k);
+        return keys;
+    }();
+    for (const LibpqOption &o : libpqOptions()) {
+        if (opts.contains(o.keyword) || o.envvar.isEmpty() || SecretKeywords::isSecret(o.keyword)
+            || !fromEnvironment.contains(o.keyword))
+            continue;
+        const auto it = env.constFind(o.envvar);
+        if (it != env.cend())
+            setOpt(o.keyword, it.value(), QStringLiteral("environment"));
+        // The deprecated PGREQUIRESSL: a value starting with "1" means sslmode=require, when
+        // neither the options nor PGSSLMODE give an sslmode.
+        else if (o.keyword == QLatin1String("sslmode")
+                 && env.value(QStringLiteral("PGREQUIRESSL")).startsWith(QLatin1Char('1')))
+            setOpt(o.keyword, QStringLiteral("require"), QStringLiteral("environment"));
+    }
+    // Everything else of the connection string and the service goes to libpq unchanged.
     for (auto it = opts.cbegin(); it != opts.cend(); ++it) {
         const QByteArray key = it.key().toLatin1();
         const bool own = std::any_of(std::begin(kOwnKeywords), std::end(kOwnKeywords),
                                      [&key](const char *k) { return key == k; });
-        if (!own)
+        if (!own && !SecretKeywords::isSecret(it.key()))
             ep.extraOptions.insert(it.key(), it.value());
     }
-    for (const auto &[keyword, variable] : kTlsExtras) {
-        const QString key = QString::fromLatin1(keyword);
-        if (!ep.extraOptions.contains(key) && in.environment.contains(QString::fromLatin1(variable)))
-            ep.extraOptions.insert(key, defaults.value(key));
-    }
-    // requiressl=1 (or PGREQUIRESSL=1) means sslmode=require when no sslmode is given, as in libpq.
-    const QString requiressl = opts.value(QStringLiteral("requiressl"), in.environment.value(QStringLiteral("PGREQUIRESSL")));
-    if (!opts.contains(QStringLiteral("sslmode")) && requiressl == QLatin1String("1"))
-        setOpt(QStringLiteral("sslmode"), QStringLiteral("require"),
-               opts.contains(QStringLiteral("requiressl")) ? QStringLiteral("conninfo") : QStringLiteral("environment"));
 
     // 3. Fill and validate.
     auto firstOf = [&result](const QString &key, const QString &value) {
@@ -345,7 +592,7 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
         return result;
     }
 
-    const QString portText = firstOf(QStringLiteral("port"), opts.value(QStringLiteral("port"), defaults.value(QStringLiteral("port"), QStringLiteral("5432"))));
+    const QString portText = firstOf(QStringLiteral("port"), opts.value(QStringLiteral("port"), compiledDefault(QStringLiteral("port"))));
     bool ok = false;
     const int port = portText.toInt(&ok);
     if (!ok || port < 1 || port > 65535) {
@@ -365,7 +612,7 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
 
     ep.user = opts.value(QStringLiteral("user"));
     if (ep.user.isEmpty()) {
-        ep.user = in.osUserName.isEmpty() ? defaults.value(QStringLiteral("user")) : in.osUserName;
+        ep.user = in.osUserName.isEmpty() ? EndpointResolver::currentOsUser() : in.osUserName;
         source.insert(QStringLiteral("user"), QStringLiteral("default"));
     }
     ep.dbname = opts.value(QStringLiteral("dbname"));

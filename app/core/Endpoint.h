@@ -41,12 +41,18 @@ struct Endpoint
 
 // The inputs a front end gathers; resolved into an Endpoint the way psql does it:
 // flags first, then a conninfo string / URI (its values override the flags, as in psql, where the
-// positional argument is an expanded dbname), then PG* environment variables (and PGSERVICE), then defaults.
+// positional argument is an expanded dbname), then the service file (service= or PGSERVICE), then
+// PG* environment variables, then defaults: libpq 15's conninfo_add_defaults(), computed from
+// `environment` alone (the process environment is neither read for PG* variables nor changed).
+// A value for a secret keyword (SecretKeywords: password, sslpassword) in the connection string
+// is refused, and no error or warning ever contains a secret's value.
 struct EndpointInput
 {
     QString host, hostaddr, port, dbname, user, sslmode, sslrootcert, connectTimeout;
     QString conninfo;                     // "host=... " or "postgresql://..." or a plain database name
-    QMap<QString, QString> environment;   // PG* variables to honour (normally the process environment)
+    // PG* variables to honour (normally processEnvironment()); HOME too, when given, for
+    // ~/.pg_service.conf (else libpq's home directory). PGPASSWORD is never taken from here.
+    QMap<QString, QString> environment;
     QString osUserName;                   // default user when nothing else gives one
 };
 
