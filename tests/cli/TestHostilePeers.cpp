@@ -3,9 +3,9 @@
 // real binary in a controlled environment (HOME a fresh directory, no PG* variables, stdin
 // /dev/null), started with posix_spawn so that wait4() gives its peak resident memory. The peers
 // record what they received: a password test asserts on that, not only on what we printed.
-#include "CertBuilder.h"
 #include "../support/HostilePgServer.h"
 #include "../support/TestCerts.h"
+#include "CertBuilder.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -44,21 +44,25 @@ const QByteArray kPassword = "Th1ef-Bait-7c4e91d2-PGPASSWORD";
 struct Run
 {
     bool spawned = false;
-    bool exited = false;          // ended by itself with an exit code
-    bool killedForTime = false;   // we killed it at the wall-clock bound
+    bool exited = false; // ended by itself with an exit code
+    bool killedForTime = false; // we killed it at the wall-clock bound
     bool killedForMemory = false; // we killed it at 3 GiB resident
     int exitCode = -1;
     int termSignal = 0;
     qint64 wallMs = -1;
-    qint64 maxRssKiB = -1;        // ru_maxrss from wait4(): the child's peak resident set
+    qint64 maxRssKiB = -1; // ru_maxrss from wait4(): the child's peak resident set
     QByteArray out;
     QByteArray err;
 
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
     QByteArray describe() const
     {
-        return QStringLiteral("exit %1 signal %2 wall %3 ms maxrss %4 KiB%5%6\nstdout: %7\nstderr: %8")
-            .arg(exitCode).arg(termSignal).arg(wallMs).arg(maxRssKiB)
+        return QStringLiteral(
+            "exit %1 signal %2 wall %3 ms maxrss %4 KiB%5%6\nstdout: %7\nstderr: %8")
+            .arg(exitCode)
+            .arg(termSignal)
+            .arg(wallMs)
+            .arg(maxRssKiB)
             .arg(killedForTime ? QStringLiteral(" KILLED at the time bound") : QString())
             .arg(killedForMemory ? QStringLiteral(" KILLED at 3 GiB") : QString())
             .arg(QString::fromUtf8(out.left(3000)), QString::fromUtf8(err.left(3000)))
@@ -79,12 +83,12 @@ qint64 residentKiB(pid_t pid)
     return 0;
 }
 
-// Runs pgtls-check with `args`; the environment is ours minus every PG* variable, HOME a fresh empty
-// directory, then `env` on top. The event loop runs meanwhile (the peers live in this thread). The
-// child is killed at `wallLimitMs` or at 3 GiB resident. Afterwards the loop runs on until `peer`
-// (when given) has seen every connection close, so that its records are complete.
-Run runCheck(const QStringList &args, const QMap<QString, QString> &env = {}, int wallLimitMs = 20000,
-             const Peer *peer = nullptr)
+// Runs pgtls-check with `args`; the environment is ours minus every PG* variable, HOME a fresh
+// empty directory, then `env` on top. The event loop runs meanwhile (the peers live in this
+// thread). The child is killed at `wallLimitMs` or at 3 GiB resident. Afterwards the loop runs on
+// until `peer` (when given) has seen every connection close, so that its records are complete.
+Run runCheck(const QStringList &args, const QMap<QString, QString> &env = {},
+    int wallLimitMs = 20000, const Peer *peer = nullptr)
 {
     Run r;
     QTemporaryDir scratch;
@@ -119,8 +123,10 @@ Run runCheck(const QStringList &args, const QMap<QString, QString> &env = {}, in
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, outPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, errPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(
+        &actions, 1, outPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(
+        &actions, 2, errPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     QElapsedTimer clock;
     clock.start();
     pid_t pid = -1;
@@ -177,7 +183,8 @@ Run runCheck(const QStringList &args, const QMap<QString, QString> &env = {}, in
         drain.start();
         auto allClosed = [peer] {
             const auto &cs = peer->connections();
-            return std::all_of(cs.cbegin(), cs.cend(), [](const Peer::Connection &c) { return c.closedByClient; });
+            return std::all_of(
+                cs.cbegin(), cs.cend(), [](const Peer::Connection &c) { return c.closedByClient; });
         };
         while (!allClosed() && drain.elapsed() < 5000)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
@@ -212,9 +219,9 @@ qsizetype longestRun(const QByteArray &bytes, char c)
 }
 
 enum class Thief {
-    Plaintext,  // answers 'N', then asks for the cleartext password
+    Plaintext, // answers 'N', then asks for the cleartext password
     SelfSigned, // TLS with its own self-signed certificate for the endpoint name
-    OtherName,  // TLS with a genuine certificate from the same CA, for another RDS name
+    OtherName, // TLS with a genuine certificate from the same CA, for another RDS name
 };
 
 enum class PasswordSource { Environment, Pgpass };
@@ -289,8 +296,8 @@ void TestHostilePeers::initTestCase()
     ca.write(m_ca.cert.pem);
     ca.close();
 
-    // A leaf from the CA for the endpoint name whose DER is over 100 KiB: 440 subjectAltName entries
-    // of 250 bytes. Only its size is wrong.
+    // A leaf from the CA for the endpoint name whose DER is over 100 KiB: 440 subjectAltName
+    // entries of 250 bytes. Only its size is wrong.
     const QDateTime now = QDateTime::currentDateTimeUtc();
     lab::CertRequest req;
     req.subject = { { QStringLiteral("CN"), kEndpointName } };
@@ -298,10 +305,12 @@ void TestHostilePeers::initTestCase()
     req.notAfter = now.addDays(30);
     req.sanDns = { kEndpointName };
     for (int i = 0; i < 440; ++i)
-        req.rawSanDns << QByteArray::number(i).rightJustified(4, '0') + '.' + QByteArray(233, 'a') + ".example.com";
+        req.rawSanDns << QByteArray::number(i).rightJustified(4, '0') + '.' + QByteArray(233, 'a')
+                + ".example.com";
     m_bigLeaf.key = lab::PrivateKey::generate(lab::PrivateKey::Type::EcP256);
     m_bigLeaf.cert = lab::CertBuilder::issue(req, m_bigLeaf.key, m_ca.cert);
-    QVERIFY2(m_bigLeaf.cert.der.size() > 100 * 1024, QByteArray::number(m_bigLeaf.cert.der.size()).constData());
+    QVERIFY2(m_bigLeaf.cert.der.size() > 100 * 1024,
+        QByteArray::number(m_bigLeaf.cert.der.size()).constData());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,22 +334,24 @@ Peer::Script TestHostilePeers::thiefScript(Thief thief) const
 
 QStringList TestHostilePeers::thiefArgs(quint16 port, bool caFile) const
 {
-    QStringList args{ QStringLiteral("--json"), QStringLiteral("--matrix"), QStringLiteral("--sslmode"),
-                      QStringLiteral("verify-full"), QStringLiteral("-h"), kEndpointName,
-                      QStringLiteral("--hostaddr"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                      QString::number(port), QStringLiteral("-U"), QStringLiteral("app"), QStringLiteral("-d"),
-                      QStringLiteral("app"), QStringLiteral("--timeout"), QStringLiteral("5") };
+    QStringList args { QStringLiteral("--json"), QStringLiteral("--matrix"),
+        QStringLiteral("--sslmode"), QStringLiteral("verify-full"), QStringLiteral("-h"),
+        kEndpointName, QStringLiteral("--hostaddr"), QStringLiteral("127.0.0.1"),
+        QStringLiteral("-p"), QString::number(port), QStringLiteral("-U"), QStringLiteral("app"),
+        QStringLiteral("-d"), QStringLiteral("app"), QStringLiteral("--timeout"),
+        QStringLiteral("5") };
     if (caFile)
         args << QStringLiteral("--sslrootcert") << m_caPath;
     return args;
 }
 
-QStringList TestHostilePeers::plainArgs(quint16 port, const QString &sslmode, int timeoutSeconds) const
+QStringList TestHostilePeers::plainArgs(
+    quint16 port, const QString &sslmode, int timeoutSeconds) const
 {
     return { QStringLiteral("--sslmode"), sslmode, QStringLiteral("-h"), kEndpointName,
-             QStringLiteral("--hostaddr"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-             QString::number(port), QStringLiteral("-U"), QStringLiteral("app"), QStringLiteral("-d"),
-             QStringLiteral("app"), QStringLiteral("--timeout"), QString::number(timeoutSeconds) };
+        QStringLiteral("--hostaddr"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+        QString::number(port), QStringLiteral("-U"), QStringLiteral("app"), QStringLiteral("-d"),
+        QStringLiteral("app"), QStringLiteral("--timeout"), QString::number(timeoutSeconds) };
 }
 
 Run TestHostilePeers::runThief(Thief thief, PasswordSource source, bool caFile, Peer **peerOut)
@@ -349,7 +360,7 @@ Run TestHostilePeers::runThief(Thief thief, PasswordSource source, bool caFile, 
     if (!peer->listenOnLoopback())
         qFatal("cannot listen on 127.0.0.1");
     QTemporaryDir home;
-    QMap<QString, QString> env{ { QStringLiteral("HOME"), home.path() } };
+    QMap<QString, QString> env { { QStringLiteral("HOME"), home.path() } };
     if (source == PasswordSource::Environment) {
         env.insert(QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword));
     } else {
@@ -375,17 +386,21 @@ void TestHostilePeers::thievesReceiveNoPassword_data()
     using S = PasswordSource;
     QTest::newRow("a peer that refuses TLS and asks for the cleartext password gets no PGPASSWORD")
         << Thief::Plaintext << S::Environment << true;
-    QTest::newRow("a peer that refuses TLS and asks for the cleartext password gets nothing from ~/.pgpass")
+    QTest::newRow(
+        "a peer that refuses TLS and asks for the cleartext password gets nothing from ~/.pgpass")
         << Thief::Plaintext << S::Pgpass << true;
     QTest::newRow("a peer with its own self-signed certificate for the endpoint gets no PGPASSWORD")
         << Thief::SelfSigned << S::Environment << true;
-    QTest::newRow("a peer with its own self-signed certificate for the endpoint gets nothing from ~/.pgpass")
+    QTest::newRow(
+        "a peer with its own self-signed certificate for the endpoint gets nothing from ~/.pgpass")
         << Thief::SelfSigned << S::Pgpass << true;
     QTest::newRow("a self-signed peer gets no PGPASSWORD when there is no CA file at all")
         << Thief::SelfSigned << S::Environment << false;
-    QTest::newRow("a peer with a genuine certificate of the same CA for another RDS name gets no PGPASSWORD")
+    QTest::newRow(
+        "a peer with a genuine certificate of the same CA for another RDS name gets no PGPASSWORD")
         << Thief::OtherName << S::Environment << true;
-    QTest::newRow("a peer with a genuine certificate of the same CA for another RDS name gets nothing from ~/.pgpass")
+    QTest::newRow("a peer with a genuine certificate of the same CA for another RDS name gets "
+                  "nothing from ~/.pgpass")
         << Thief::OtherName << S::Pgpass << true;
 }
 
@@ -405,10 +420,11 @@ void TestHostilePeers::thievesReceiveNoPassword()
             thefts << QStringLiteral("%1 on a %2 connection (application_name %3)")
                           .arg(c.passwords.size())
                           .arg(c.encrypted ? QStringLiteral("TLS") : QStringLiteral("plaintext"),
-                               QString::fromUtf8(c.startup.value("application_name")));
+                              QString::fromUtf8(c.startup.value("application_name")));
     }
     QVERIFY2(thefts.isEmpty(),
-             qPrintable(QStringLiteral("the peer received PasswordMessages: ") + thefts.join(QStringLiteral("; "))));
+        qPrintable(QStringLiteral("the peer received PasswordMessages: ")
+            + thefts.join(QStringLiteral("; "))));
     QVERIFY2(!peer->received(kPassword), "the password bytes reached the peer");
     QVERIFY(!r.out.contains(kPassword));
     QVERIFY(!r.err.contains(kPassword));
@@ -444,14 +460,17 @@ void TestHostilePeers::matrixRowsTellWhatTheConnectionHad_data()
     QTest::addColumn<bool>("encrypted");
     QTest::addColumn<bool>("caVerified");
     QTest::addColumn<bool>("hostVerified");
-    QTest::newRow("a self-signed peer and no CA file: the require row was encrypted, not CA-verified")
+    QTest::newRow(
+        "a self-signed peer and no CA file: the require row was encrypted, not CA-verified")
         << Thief::SelfSigned << false << QStringLiteral("require") << true << false << false;
-    QTest::newRow("a peer certified for another name: the verify-ca row was encrypted and CA-verified, "
-                  "not host-verified")
+    QTest::newRow(
+        "a peer certified for another name: the verify-ca row was encrypted and CA-verified, "
+        "not host-verified")
         << Thief::OtherName << true << QStringLiteral("verify-ca") << true << true << false;
     // libpq's require verifies the chain when a root file exists (initialize_SSL): with CA.pem the
     // self-signed certificate fails the handshake, so this row had no encrypted connection at all.
-    QTest::newRow("a self-signed peer with the CA file: the require row was refused by the CA check")
+    QTest::newRow(
+        "a self-signed peer with the CA file: the require row was refused by the CA check")
         << Thief::SelfSigned << true << QStringLiteral("require") << false << false << false;
 }
 
@@ -476,15 +495,15 @@ void TestHostilePeers::requestedRequireSendsThePasswordToTheSelfSignedPeer()
     // nothing): libpq sends the password, and the peer does capture it.
     Peer peer(thiefScript(Thief::SelfSigned));
     QVERIFY(peer.listenOnLoopback());
-    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("require"), 5) << QStringLiteral("--json"),
-                           { { QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword) } }, 20000, &peer);
+    const Run r = runCheck(
+        plainArgs(peer.serverPort(), QStringLiteral("require"), 5) << QStringLiteral("--json"),
+        { { QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword) } }, 20000, &peer);
     QVERIFY2(r.exited, r.describe().constData());
     QVERIFY2(peer.passwordMessages().contains(kPassword), r.describe().constData());
     QVERIFY(peer.received(kPassword));
     const auto &cs = peer.connections();
-    QVERIFY(std::any_of(cs.cbegin(), cs.cend(), [](const Peer::Connection &c) {
-        return c.encrypted && !c.passwords.isEmpty();
-    }));
+    QVERIFY(std::any_of(cs.cbegin(), cs.cend(),
+        [](const Peer::Connection &c) { return c.encrypted && !c.passwords.isEmpty(); }));
     QVERIFY(!r.out.contains(kPassword));
     QVERIFY(!r.err.contains(kPassword));
 }
@@ -499,8 +518,9 @@ const QByteArray kEvilNotice = "\x1b[2J\x1b[32mOK: Encrypted and verified\x1b[0m
 Peer::Script noticeScript()
 {
     Peer::Script s;
-    s.onStartup = pgwire::authenticationOk() + pgwire::noticeResponse("NOTICE", "00000", kEvilNotice)
-        + pgwire::serverParameters() + pgwire::readyForQuery();
+    s.onStartup = pgwire::authenticationOk()
+        + pgwire::noticeResponse("NOTICE", "00000", kEvilNotice) + pgwire::serverParameters()
+        + pgwire::readyForQuery();
     s.onQuery = pgwire::queryError();
     return s;
 }
@@ -534,17 +554,22 @@ void TestHostilePeers::noticeIsKeptInTheJson()
 {
     Peer peer(noticeScript());
     QVERIFY(peer.listenOnLoopback());
-    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5) << QStringLiteral("--json"),
-                           {}, 20000, &peer);
+    const Run r = runCheck(
+        plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5) << QStringLiteral("--json"), {},
+        20000, &peer);
     QVERIFY2(r.exited, r.describe().constData());
-    const QJsonValue notices = r.json().value(QStringLiteral("session")).toObject().value(QStringLiteral("notices"));
+    const QJsonValue notices
+        = r.json().value(QStringLiteral("session")).toObject().value(QStringLiteral("notices"));
     QVERIFY2(notices.isArray(), r.out.left(3000).constData());
     bool found = false;
     for (const QJsonValue &v : notices.toArray()) {
         const QJsonObject n = v.toObject();
         QVERIFY(n.value(QStringLiteral("severity")).isString());
         QVERIFY(n.value(QStringLiteral("message")).isString());
-        found = found || n.value(QStringLiteral("message")).toString().contains(QLatin1String("OK: Encrypted and verified"));
+        found = found
+            || n.value(QStringLiteral("message"))
+                   .toString()
+                   .contains(QLatin1String("OK: Encrypted and verified"));
     }
     QVERIFY2(found, r.out.left(3000).constData());
 }
@@ -553,7 +578,8 @@ void TestHostilePeers::textReportShowsTheNoticeEscaped()
 {
     Peer peer(noticeScript());
     QVERIFY(peer.listenOnLoopback());
-    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5), {}, 20000, &peer);
+    const Run r
+        = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5), {}, 20000, &peer);
     QVERIFY2(r.exited, r.describe().constData());
     const QList<QByteArray> lines = r.out.split('\n');
     // The verdict is ours: a plaintext session is never "OK: Encrypted and verified".
@@ -566,10 +592,11 @@ void TestHostilePeers::textReportShowsTheNoticeEscaped()
     QVERIFY2(!noticeLine.isEmpty(), r.out.constData());
     QVERIFY(!containsControl(noticeLine));
     // The controls are shown, in some visible form, not dropped silently.
-    static const QList<QByteArray> escapes{ "\\x1b", "\\x1B", "\\e", "\\u001b", "\\u001B", "\\033", "^[",
-                                            "\xe2\x90\x9b" /* U+241B */, "<ESC>", "\\x{1b}" };
-    QVERIFY2(std::any_of(escapes.cbegin(), escapes.cend(), [&](const QByteArray &e) { return noticeLine.contains(e); }),
-             noticeLine.constData());
+    static const QList<QByteArray> escapes { "\\x1b", "\\x1B", "\\e", "\\u001b", "\\u001B", "\\033",
+        "^[", "\xe2\x90\x9b" /* U+241B */, "<ESC>", "\\x{1b}", "\\u{1b}" };
+    QVERIFY2(std::any_of(escapes.cbegin(), escapes.cend(),
+                 [&](const QByteArray &e) { return noticeLine.contains(e); }),
+        noticeLine.constData());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,14 +606,16 @@ void TestHostilePeers::endlessRowsEndInTimeWithBoundedMemory()
 {
     Peer::Script flood;
     flood.onStartup = pgwire::acceptLogin();
-    flood.onQuery = pgwire::parseComplete() + pgwire::bindComplete() + pgwire::rowDescription({ "x" });
+    flood.onQuery
+        = pgwire::parseComplete() + pgwire::bindComplete() + pgwire::rowDescription({ "x" });
     flood.endlessRowBytes = int(kMiB);
     flood.endlessCap = qint64(2) << 30;
     Peer peer(flood);
     QVERIFY(peer.listenOnLoopback());
-    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5), {}, 20000, &peer);
-    qInfo("endless rows: %lld MiB sent, peak resident %lld KiB, %lld ms", peer.endlessBytesSent() / kMiB,
-          r.maxRssKiB, r.wallMs);
+    const Run r
+        = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5), {}, 20000, &peer);
+    qInfo("endless rows: %lld MiB sent, peak resident %lld KiB, %lld ms",
+        peer.endlessBytesSent() / kMiB, r.maxRssKiB, r.wallMs);
     QVERIFY2(peer.endlessBytesSent() > 0, "the peer never got to send rows");
     QVERIFY2(!r.killedForMemory, r.describe().constData());
     QVERIFY2(!r.killedForTime, r.describe().constData());
@@ -596,11 +625,13 @@ void TestHostilePeers::endlessRowsEndInTimeWithBoundedMemory()
     // Under ASan the baseline is bigger: compare with the same binary against a well-behaved peer.
     Peer::Script benign;
     benign.onStartup = pgwire::acceptLogin();
-    benign.onQuery = pgwire::parseComplete() + pgwire::bindComplete() + pgwire::rowDescription({ "x" })
-        + pgwire::dataRow({ "on" }) + pgwire::commandComplete("SELECT 1") + pgwire::readyForQuery();
+    benign.onQuery = pgwire::parseComplete() + pgwire::bindComplete()
+        + pgwire::rowDescription({ "x" }) + pgwire::dataRow({ "on" })
+        + pgwire::commandComplete("SELECT 1") + pgwire::readyForQuery();
     Peer normal(benign);
     QVERIFY(normal.listenOnLoopback());
-    const Run base = runCheck(plainArgs(normal.serverPort(), QStringLiteral("prefer"), 5), {}, 20000, &normal);
+    const Run base
+        = runCheck(plainArgs(normal.serverPort(), QStringLiteral("prefer"), 5), {}, 20000, &normal);
     QVERIFY2(base.exited, base.describe().constData());
     qInfo("baseline: peak resident %lld KiB", base.maxRssKiB);
     QVERIFY2(r.maxRssKiB - base.maxRssKiB < 100 * 1024, r.describe().constData());
@@ -616,7 +647,8 @@ void TestHostilePeers::dribblingPeerTimesOut_data()
 {
     QTest::addColumn<Peer::Dribble>("dribble");
     QTest::newRow("AuthenticationOk one byte per second") << Peer::Dribble::Startup;
-    QTest::newRow("the answer to the query one byte per second, after AuthenticationOk") << Peer::Dribble::Query;
+    QTest::newRow("the answer to the query one byte per second, after AuthenticationOk")
+        << Peer::Dribble::Query;
 }
 
 void TestHostilePeers::dribblingPeerTimesOut()
@@ -629,11 +661,13 @@ void TestHostilePeers::dribblingPeerTimesOut()
     s.dribble = dribble;
     Peer peer(s);
     QVERIFY(peer.listenOnLoopback());
-    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 3), {}, 20000, &peer);
+    const Run r
+        = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 3), {}, 20000, &peer);
     QVERIFY2(r.exited, r.describe().constData());
     QVERIFY2(r.wallMs <= 10000, r.describe().constData());
     QVERIFY2(r.exitCode == 1, r.describe().constData());
-    QVERIFY2(QString::fromUtf8(r.out).contains(QLatin1String("timed out"), Qt::CaseInsensitive), r.describe().constData());
+    QVERIFY2(QString::fromUtf8(r.out).contains(QLatin1String("timed out"), Qt::CaseInsensitive),
+        r.describe().constData());
     if (dribble == Peer::Dribble::Query)
         QVERIFY(peer.anyQueryReceived()); // it did get past the login
 }
@@ -649,7 +683,8 @@ Peer::Script longErrorScript()
 {
     // libpq takes an ErrorResponse during authentication of up to 30,000 bytes.
     Peer::Script s;
-    s.onStartup = pgwire::errorResponse("FATAL", "28000", kLongPrefix + QByteArray(29000 - kLongPrefix.size(), 'x'));
+    s.onStartup = pgwire::errorResponse(
+        "FATAL", "28000", kLongPrefix + QByteArray(29000 - kLongPrefix.size(), 'x'));
     s.closeAfterStartup = true;
     return s;
 }
@@ -662,35 +697,46 @@ void TestHostilePeers::longServerErrorIsTruncatedInTheJson()
     QVERIFY(peer.listenOnLoopback());
     // With the matrix, six more attempts each get the same error.
     const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5)
-                               << QStringLiteral("--json") << QStringLiteral("--matrix"),
-                           {}, 20000, &peer);
+            << QStringLiteral("--json") << QStringLiteral("--matrix"),
+        {}, 20000, &peer);
     QVERIFY2(r.exited && r.exitCode == 1, r.describe().constData());
     const QJsonObject j = r.json();
-    const QString error = j.value(QStringLiteral("session")).toObject().value(QStringLiteral("error")).toString();
-    const QString detail = j.value(QStringLiteral("plaintext")).toObject().value(QStringLiteral("detail")).toString();
-    qInfo("session.error %lld, plaintext.detail %lld characters, JSON %lld bytes", qint64(error.size()),
-          qint64(detail.size()), qint64(r.out.size()));
+    const QString error
+        = j.value(QStringLiteral("session")).toObject().value(QStringLiteral("error")).toString();
+    const QString detail = j.value(QStringLiteral("plaintext"))
+                               .toObject()
+                               .value(QStringLiteral("detail"))
+                               .toString();
+    qInfo("session.error %lld, plaintext.detail %lld characters, JSON %lld bytes",
+        qint64(error.size()), qint64(detail.size()), qint64(r.out.size()));
     // The server's text is there, only cut.
     QVERIFY2(error.contains(QLatin1String(kLongPrefix)), r.out.left(3000).constData());
-    QVERIFY2(error.size() <= 2100, qPrintable(QStringLiteral("session.error has %1 characters").arg(error.size())));
-    QVERIFY2(detail.size() <= 2100, qPrintable(QStringLiteral("plaintext.detail has %1 characters").arg(detail.size())));
-    QVERIFY2(r.out.size() < 100 * 1024, qPrintable(QStringLiteral("the JSON has %1 bytes").arg(r.out.size())));
+    QVERIFY2(error.size() <= 2100,
+        qPrintable(QStringLiteral("session.error has %1 characters").arg(error.size())));
+    QVERIFY2(detail.size() <= 2100,
+        qPrintable(QStringLiteral("plaintext.detail has %1 characters").arg(detail.size())));
+    QVERIFY2(r.out.size() < 100 * 1024,
+        qPrintable(QStringLiteral("the JSON has %1 bytes").arg(r.out.size())));
 }
 
 void TestHostilePeers::longServerErrorIsTruncatedInTheText()
 {
     Peer peer(longErrorScript());
     QVERIFY(peer.listenOnLoopback());
-    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5) << QStringLiteral("--matrix"),
-                           {}, 20000, &peer);
+    const Run r = runCheck(
+        plainArgs(peer.serverPort(), QStringLiteral("prefer"), 5) << QStringLiteral("--matrix"), {},
+        20000, &peer);
     QVERIFY2(r.exited && r.exitCode == 1, r.describe().constData());
     qInfo("text report %lld bytes, longest run of the message %lld", qint64(r.out.size()),
-          qint64(longestRun(r.out, 'x')));
+        qint64(longestRun(r.out, 'x')));
     QVERIFY2(r.out.contains(kLongPrefix), r.out.left(3000).constData());
     QVERIFY2(longestRun(r.out, 'x') <= 2100,
-             qPrintable(QStringLiteral("a run of %1 characters of the message").arg(longestRun(r.out, 'x'))));
-    QVERIFY2(r.out.size() < 100 * 1024, qPrintable(QStringLiteral("the text report has %1 bytes").arg(r.out.size())));
-    QVERIFY2(r.err.size() < 100 * 1024, qPrintable(QStringLiteral("stderr has %1 bytes").arg(r.err.size())));
+        qPrintable(
+            QStringLiteral("a run of %1 characters of the message").arg(longestRun(r.out, 'x'))));
+    QVERIFY2(r.out.size() < 100 * 1024,
+        qPrintable(QStringLiteral("the text report has %1 bytes").arg(r.out.size())));
+    QVERIFY2(r.err.size() < 100 * 1024,
+        qPrintable(QStringLiteral("stderr has %1 bytes").arg(r.err.size())));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -724,29 +770,36 @@ void TestHostilePeers::oversizedChainEndsInATlsFailure()
         args << QStringLiteral("--probe-only");
     if (json)
         args << QStringLiteral("--json");
-    const Run r = runCheck(args, { { QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword) } }, 20000, &peer);
+    const Run r = runCheck(
+        args, { { QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword) } }, 20000, &peer);
     QVERIFY2(r.exited, r.describe().constData()); // no crash, no hang
     QVERIFY2(r.wallMs <= 20000, r.describe().constData());
     QVERIFY2(r.exitCode == 1, r.describe().constData());
     // The peer did start TLS: the failure is the handshake's.
     const auto &cs = peer.connections();
-    QVERIFY(std::any_of(cs.cbegin(), cs.cend(), [](const Peer::Connection &c) { return c.tlsStarted; }));
-    QVERIFY2(r.out.size() < 100 * 1024, qPrintable(QStringLiteral("stdout has %1 bytes").arg(r.out.size())));
-    QVERIFY2(r.err.size() < 100 * 1024, qPrintable(QStringLiteral("stderr has %1 bytes").arg(r.err.size())));
+    QVERIFY(std::any_of(
+        cs.cbegin(), cs.cend(), [](const Peer::Connection &c) { return c.tlsStarted; }));
+    QVERIFY2(r.out.size() < 100 * 1024,
+        qPrintable(QStringLiteral("stdout has %1 bytes").arg(r.out.size())));
+    QVERIFY2(r.err.size() < 100 * 1024,
+        qPrintable(QStringLiteral("stderr has %1 bytes").arg(r.err.size())));
     // None of the 440 names of the oversized certificate is shown: it was never accepted.
     QVERIFY2(!r.out.contains(QByteArray(233, 'a')), r.out.left(3000).constData());
     if (json) {
         const QJsonObject j = r.json();
         const QJsonObject probe = j.value(QStringLiteral("probe")).toObject();
-        QVERIFY2(probe.value(QStringLiteral("outcome")).toString() != QLatin1String("tls-established"),
-                 r.out.left(3000).constData());
-        QVERIFY2(!probe.value(QStringLiteral("error")).toString().isEmpty(), r.out.left(3000).constData());
+        QVERIFY2(
+            probe.value(QStringLiteral("outcome")).toString() != QLatin1String("tls-established"),
+            r.out.left(3000).constData());
+        QVERIFY2(!probe.value(QStringLiteral("error")).toString().isEmpty(),
+            r.out.left(3000).constData());
         qInfo("probe: %s", qPrintable(probe.value(QStringLiteral("error")).toString()));
         if (!probeOnly) {
             const QJsonObject session = j.value(QStringLiteral("session")).toObject();
             qInfo("session: %s", qPrintable(session.value(QStringLiteral("error")).toString()));
             QCOMPARE(session.value(QStringLiteral("connected")).toBool(true), false);
-            QVERIFY2(!session.value(QStringLiteral("error")).toString().isEmpty(), r.out.left(3000).constData());
+            QVERIFY2(!session.value(QStringLiteral("error")).toString().isEmpty(),
+                r.out.left(3000).constData());
         }
     } else {
         QVERIFY2(r.out.startsWith("FAIL"), r.out.left(3000).constData());

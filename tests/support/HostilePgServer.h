@@ -2,8 +2,8 @@
 #pragma once
 
 // A hostile PostgreSQL peer for tests, on 127.0.0.1 only. Per connection it reads the SSLRequest
-// (answers 'N', or 'S' and then does server-side TLS with the certificate chain it is given) and the
-// StartupMessage, then plays a script of backend messages: after the StartupMessage, after each
+// (answers 'N', or 'S' and then does server-side TLS with the certificate chain it is given) and
+// the StartupMessage, then plays a script of backend messages: after the StartupMessage, after each
 // PasswordMessage and after each Sync (the end of the Parse/Bind/Describe/Execute/Sync that
 // PQsendQueryParams sends) or simple Query. Optionally DataRows without end after the query answer,
 // and a dribble mode (one byte per second). It records every byte it received on each connection
@@ -55,22 +55,32 @@ inline QByteArray message(char type, const QByteArray &body)
     return QByteArray(1, type) + int32(qint32(body.size() + 4)) + body;
 }
 
-inline QByteArray authenticationOk() { return message('R', int32(0)); }
-inline QByteArray authenticationCleartextPassword() { return message('R', int32(3)); }
-
-// The fields of an ErrorResponse or NoticeResponse: S (localised severity), V (severity), C (SQLSTATE), M.
-inline QByteArray reportFields(const QByteArray &severity, const QByteArray &code, const QByteArray &text)
+inline QByteArray authenticationOk()
 {
-    return 'S' + cstring(severity) + 'V' + cstring(severity) + 'C' + cstring(code) + 'M' + cstring(text)
-        + '\0';
+    return message('R', int32(0));
+}
+inline QByteArray authenticationCleartextPassword()
+{
+    return message('R', int32(3));
 }
 
-inline QByteArray errorResponse(const QByteArray &severity, const QByteArray &code, const QByteArray &text)
+// The fields of an ErrorResponse or NoticeResponse: S (localised severity), V (severity), C
+// (SQLSTATE), M.
+inline QByteArray reportFields(
+    const QByteArray &severity, const QByteArray &code, const QByteArray &text)
+{
+    return 'S' + cstring(severity) + 'V' + cstring(severity) + 'C' + cstring(code) + 'M'
+        + cstring(text) + '\0';
+}
+
+inline QByteArray errorResponse(
+    const QByteArray &severity, const QByteArray &code, const QByteArray &text)
 {
     return message('E', reportFields(severity, code, text));
 }
 
-inline QByteArray noticeResponse(const QByteArray &severity, const QByteArray &code, const QByteArray &text)
+inline QByteArray noticeResponse(
+    const QByteArray &severity, const QByteArray &code, const QByteArray &text)
 {
     return message('N', reportFields(severity, code, text));
 }
@@ -80,11 +90,26 @@ inline QByteArray parameterStatus(const QByteArray &name, const QByteArray &valu
     return message('S', cstring(name) + cstring(value));
 }
 
-inline QByteArray backendKeyData(qint32 pid, qint32 key) { return message('K', int32(pid) + int32(key)); }
-inline QByteArray readyForQuery(char status = 'I') { return message('Z', QByteArray(1, status)); }
-inline QByteArray parseComplete() { return message('1', {}); }
-inline QByteArray bindComplete() { return message('2', {}); }
-inline QByteArray commandComplete(const QByteArray &tag) { return message('C', cstring(tag)); }
+inline QByteArray backendKeyData(qint32 pid, qint32 key)
+{
+    return message('K', int32(pid) + int32(key));
+}
+inline QByteArray readyForQuery(char status = 'I')
+{
+    return message('Z', QByteArray(1, status));
+}
+inline QByteArray parseComplete()
+{
+    return message('1', {});
+}
+inline QByteArray bindComplete()
+{
+    return message('2', {});
+}
+inline QByteArray commandComplete(const QByteArray &tag)
+{
+    return message('C', cstring(tag));
+}
 
 // A RowDescription of text columns (type oid 25, text format).
 inline QByteArray rowDescription(const QList<QByteArray> &columns)
@@ -115,8 +140,8 @@ inline QByteArray serverParameters()
 {
     return parameterStatus("server_version", "15.0") + parameterStatus("server_encoding", "UTF8")
         + parameterStatus("client_encoding", "UTF8") + parameterStatus("DateStyle", "ISO, MDY")
-        + parameterStatus("integer_datetimes", "on") + parameterStatus("standard_conforming_strings", "on")
-        + backendKeyData(4242, 0x5eed);
+        + parameterStatus("integer_datetimes", "on")
+        + parameterStatus("standard_conforming_strings", "on") + backendKeyData(4242, 0x5eed);
 }
 
 // A whole successful login: AuthenticationOk, the parameters, BackendKeyData, ReadyForQuery.
@@ -136,46 +161,47 @@ inline QByteArray queryError(const QByteArray &text = "permission denied")
 class HostilePgServer : public QTcpServer
 {
 public:
-    enum class Tls { Refuse, Accept };           // the answer to SSLRequest: 'N', or 'S' and TLS
-    enum class Dribble { None, Startup, Query };  // which answer goes out one byte per second
+    enum class Tls { Refuse, Accept }; // the answer to SSLRequest: 'N', or 'S' and TLS
+    enum class Dribble { None, Startup, Query }; // which answer goes out one byte per second
 
     struct Script
     {
         Tls tls = Tls::Refuse;
         QList<QSslCertificate> chain; // leaf first; with Tls::Accept
         QSslKey key;
-        QByteArray onStartup;         // sent after the StartupMessage
+        QByteArray onStartup; // sent after the StartupMessage
         bool closeAfterStartup = false; // close once onStartup is out (e.g. after a FATAL error)
-        QByteArray onPassword;        // sent after each PasswordMessage
-        QByteArray onQuery;           // sent after each Sync or simple Query
-        int endlessRowBytes = 0;      // > 0: after onQuery, DataRows of this size without end
-        qint64 endlessCap = qint64(2) << 30; // ... but never more than this many bytes per connection
+        QByteArray onPassword; // sent after each PasswordMessage
+        QByteArray onQuery; // sent after each Sync or simple Query
+        int endlessRowBytes = 0; // > 0: after onQuery, DataRows of this size without end
+        qint64 endlessCap = qint64(2)
+            << 30; // ... but never more than this many bytes per connection
         Dribble dribble = Dribble::None;
     };
 
     // What one connection brought.
     struct Connection
     {
-        QByteArray received;          // every byte from the client, TLS decrypted (first 64 MiB)
+        QByteArray received; // every byte from the client, TLS decrypted (first 64 MiB)
         bool sslRequested = false;
         bool gssRequested = false;
-        bool tlsStarted = false;      // 'S' sent and the server side of the handshake started
-        bool encrypted = false;       // the handshake completed
+        bool tlsStarted = false; // 'S' sent and the server side of the handshake started
+        bool encrypted = false; // the handshake completed
         bool cancelRequest = false;
         bool startupReceived = false;
         QMap<QByteArray, QByteArray> startup; // user, database, application_name, ...
-        QList<QByteArray> passwords;  // each PasswordMessage payload (without its NUL)
-        QByteArray frontendTypes;     // the type byte of every message after the StartupMessage
-        qint64 endlessSent = 0;       // bytes of endless DataRows written
+        QList<QByteArray> passwords; // each PasswordMessage payload (without its NUL)
+        QByteArray frontendTypes; // the type byte of every message after the StartupMessage
+        qint64 endlessSent = 0; // bytes of endless DataRows written
         bool closedByClient = false;
     };
 
     explicit HostilePgServer(const Script &script, QObject *parent = nullptr)
         : QTcpServer(parent)
         , m_script(script)
-        , m_endlessRow(script.endlessRowBytes > 0 ? pgwire::dataRowOfSize(script.endlessRowBytes) : QByteArray())
-    {
-    }
+        , m_endlessRow(script.endlessRowBytes > 0 ? pgwire::dataRowOfSize(script.endlessRowBytes)
+                                                  : QByteArray())
+    { }
 
     bool listenOnLoopback() { return listen(QHostAddress::LocalHost, 0); }
 
@@ -193,13 +219,13 @@ public:
     bool received(const QByteArray &needle) const
     {
         return std::any_of(m_connections.cbegin(), m_connections.cend(),
-                           [&needle](const Connection &c) { return c.received.contains(needle); });
+            [&needle](const Connection &c) { return c.received.contains(needle); });
     }
 
     int startupCount() const
     {
         return int(std::count_if(m_connections.cbegin(), m_connections.cend(),
-                                 [](const Connection &c) { return c.startupReceived; }));
+            [](const Connection &c) { return c.startupReceived; }));
     }
 
     bool anyQueryReceived() const
@@ -235,11 +261,18 @@ protected:
         m_connections.append(Connection());
         auto *peer = new Peer(this, socket, int(m_connections.size() - 1));
         QObject::connect(socket, &QSslSocket::readyRead, peer, [peer] { peer->onReadable(); });
-        QObject::connect(socket, &QSslSocket::encrypted, peer, [peer] { peer->record().encrypted = true; });
+        QObject::connect(
+            socket, &QSslSocket::encrypted, peer, [peer] { peer->record().encrypted = true; });
         QObject::connect(socket, &QSslSocket::bytesWritten, peer, [peer] { peer->refill(); });
-        QObject::connect(socket, &QSslSocket::encryptedBytesWritten, peer, [peer] { peer->refill(); });
-        // Handshake failures and resets end the connection; nothing more to do than to let go.
-        QObject::connect(socket, &QSslSocket::errorOccurred, peer, [socket] { socket->abort(); });
+        QObject::connect(
+            socket, &QSslSocket::encryptedBytesWritten, peer, [peer] { peer->refill(); });
+        // A failed handshake or a reset ends the connection; a normal close from the client comes
+        // as disconnected() after its last bytes were read.
+        QObject::connect(
+            socket, &QSslSocket::errorOccurred, peer, [socket](QAbstractSocket::SocketError e) {
+                if (e != QAbstractSocket::RemoteHostClosedError)
+                    socket->abort();
+            });
         QObject::connect(socket, &QSslSocket::disconnected, peer, [peer, socket] {
             peer->record().closedByClient = true;
             peer->stop();
@@ -296,7 +329,7 @@ private:
             Connection &c = record();
             const qint64 cap = m_server->m_script.endlessCap;
             while (m_socket->state() == QAbstractSocket::ConnectedState && c.endlessSent < cap
-                   && m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite() < kWriteWindow) {
+                && m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite() < kWriteWindow) {
                 m_socket->write(m_server->m_endlessRow);
                 c.endlessSent += m_server->m_endlessRow.size();
             }
@@ -321,7 +354,8 @@ private:
             Connection &c = record();
             if (code == 80877103) { // SSLRequest
                 c.sslRequested = true;
-                if (m_server->m_script.tls == Tls::Accept && !m_socket->isEncrypted() && !c.tlsStarted) {
+                if (m_server->m_script.tls == Tls::Accept && !m_socket->isEncrypted()
+                    && !c.tlsStarted) {
                     m_socket->write("S");
                     m_socket->flush();
                     c.tlsStarted = true;
