@@ -245,6 +245,7 @@ private slots:
     void weakerMatrixRowsSayThePasswordWasWithheld();
     void matrixRowsTellWhatTheConnectionHad_data();
     void matrixRowsTellWhatTheConnectionHad();
+    void requestedRequireSendsThePasswordToTheSelfSignedPeer_data();
     void requestedRequireSendsThePasswordToTheSelfSignedPeer();
 
     // 2. Escape sequences in a notice.
@@ -267,6 +268,7 @@ private slots:
     // 6. A certificate chain over 100 KiB.
     void oversizedChainEndsInATlsFailure_data();
     void oversizedChainEndsInATlsFailure();
+    void normalChainFromTheSamePeerIsAccepted();
 
 private:
     Peer::Script thiefScript(Thief thief) const;
@@ -280,6 +282,8 @@ private:
     TestCert m_selfSigned;
     TestCert m_otherName;
     TestCert m_bigLeaf;
+    TestCert m_leaf;
+    QList<QSslCertificate> m_longChain; // m_leaf, then certificates enough for over 100 KiB
     std::vector<std::unique_ptr<Peer>> m_peers; // kept until the end: their records are asserted on
 };
 
@@ -311,6 +315,23 @@ void TestHostilePeers::initTestCase()
     m_bigLeaf.cert = lab::CertBuilder::issue(req, m_bigLeaf.key, m_ca.cert);
     QVERIFY2(m_bigLeaf.cert.der.size() > 100 * 1024,
         QByteArray::number(m_bigLeaf.cert.der.size()).constData());
+
+    // A normal leaf, sent with 300 further certificates from the CA (one key for all of them).
+    m_leaf = makeCert(kEndpointName, &m_ca);
+    m_longChain = { m_leaf.qt() };
+    qsizetype chainBytes = m_leaf.cert.der.size();
+    const lab::PrivateKey shared = lab::PrivateKey::generate(lab::PrivateKey::Type::EcP256);
+    for (int i = 0; i < 300; ++i) {
+        lab::CertRequest extra;
+        extra.subject = { { QStringLiteral("CN"), QStringLiteral("Padding %1").arg(i) } };
+        extra.notBefore = now.addDays(-1);
+        extra.notAfter = now.addDays(30);
+        extra.isCa = true;
+        const lab::IssuedCert c = lab::CertBuilder::issue(extra, shared, m_ca.cert);
+        m_longChain << QSslCertificate(c.der, QSsl::Der);
+        chainBytes += c.der.size();
+    }
+    QVERIFY2(chainBytes > 100 * 1024, QByteArray::number(chainBytes).constData());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,24 +375,36 @@ QStringList TestHostilePeers::plainArgs(
         QStringLiteral("app"), QStringLiteral("--timeout"), QString::number(timeoutSeconds) };
 }
 
+namespace {
+
+// The environment that gives libpq the known password: PGPASSWORD, or ~/.pgpass (mode 0600) in
+// `home`, which becomes HOME.
+QMap<QString, QString> passwordEnvironment(PasswordSource source, const QString &home)
+{
+    QMap<QString, QString> env { { QStringLiteral("HOME"), home } };
+    if (source == PasswordSource::Environment) {
+        env.insert(QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword));
+        return env;
+    }
+    QFile pgpass(QDir(home).filePath(QStringLiteral(".pgpass")));
+    if (!pgpass.open(QIODevice::WriteOnly))
+        qFatal("cannot write .pgpass");
+    pgpass.write("*:*:*:*:" + kPassword + "\n");
+    pgpass.close();
+    chmod(QFile::encodeName(pgpass.fileName()).constData(), 0600);
+    return env;
+}
+
+} // namespace
+
 Run TestHostilePeers::runThief(Thief thief, PasswordSource source, bool caFile, Peer **peerOut)
 {
     auto peer = std::make_unique<Peer>(thiefScript(thief));
     if (!peer->listenOnLoopback())
         qFatal("cannot listen on 127.0.0.1");
     QTemporaryDir home;
-    QMap<QString, QString> env { { QStringLiteral("HOME"), home.path() } };
-    if (source == PasswordSource::Environment) {
-        env.insert(QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword));
-    } else {
-        QFile pgpass(home.filePath(QStringLiteral(".pgpass")));
-        if (!pgpass.open(QIODevice::WriteOnly))
-            qFatal("cannot write .pgpass");
-        pgpass.write("*:*:*:*:" + kPassword + "\n");
-        pgpass.close();
-        chmod(QFile::encodeName(pgpass.fileName()).constData(), 0600);
-    }
-    const Run r = runCheck(thiefArgs(peer->serverPort(), caFile), env, 20000, peer.get());
+    const Run r = runCheck(thiefArgs(peer->serverPort(), caFile),
+        passwordEnvironment(source, home.path()), 20000, peer.get());
     if (peerOut)
         *peerOut = peer.get();
     m_peers.push_back(std::move(peer));
@@ -489,15 +522,24 @@ void TestHostilePeers::matrixRowsTellWhatTheConnectionHad()
     QTEST(row.value(QStringLiteral("host_verified")).toBool(), "hostVerified");
 }
 
+void TestHostilePeers::requestedRequireSendsThePasswordToTheSelfSignedPeer_data()
+{
+    QTest::addColumn<PasswordSource>("source");
+    QTest::newRow("PGPASSWORD reaches the peer") << PasswordSource::Environment;
+    QTest::newRow("the password from ~/.pgpass reaches the peer") << PasswordSource::Pgpass;
+}
+
 void TestHostilePeers::requestedRequireSendsThePasswordToTheSelfSignedPeer()
 {
     // The positive control: the user asked for require (and has no root file, so libpq checks
     // nothing): libpq sends the password, and the peer does capture it.
+    QFETCH(PasswordSource, source);
     Peer peer(thiefScript(Thief::SelfSigned));
     QVERIFY(peer.listenOnLoopback());
+    QTemporaryDir home;
     const Run r = runCheck(
         plainArgs(peer.serverPort(), QStringLiteral("require"), 5) << QStringLiteral("--json"),
-        { { QStringLiteral("PGPASSWORD"), QString::fromLatin1(kPassword) } }, 20000, &peer);
+        passwordEnvironment(source, home.path()), 20000, &peer);
     QVERIFY2(r.exited, r.describe().constData());
     QVERIFY2(peer.passwordMessages().contains(kPassword), r.describe().constData());
     QVERIFY(peer.received(kPassword));
@@ -744,22 +786,27 @@ void TestHostilePeers::longServerErrorIsTruncatedInTheText()
 
 void TestHostilePeers::oversizedChainEndsInATlsFailure_data()
 {
+    QTest::addColumn<bool>("longChain");
     QTest::addColumn<bool>("probeOnly");
     QTest::addColumn<bool>("json");
-    QTest::newRow("the probe alone, as JSON") << true << true;
-    QTest::newRow("the probe alone, as text") << true << false;
-    QTest::newRow("the full inspection, as JSON") << false << true;
-    QTest::newRow("the full inspection, as text") << false << false;
+    for (const bool longChain : { false, true }) {
+        const char *what = longChain ? "a leaf and 300 more certificates" : "a leaf over 100 KiB";
+        QTest::addRow("%s: the probe alone, as JSON", what) << longChain << true << true;
+        QTest::addRow("%s: the probe alone, as text", what) << longChain << true << false;
+        QTest::addRow("%s: the full inspection, as JSON", what) << longChain << false << true;
+        QTest::addRow("%s: the full inspection, as text", what) << longChain << false << false;
+    }
 }
 
 void TestHostilePeers::oversizedChainEndsInATlsFailure()
 {
+    QFETCH(bool, longChain);
     QFETCH(bool, probeOnly);
     QFETCH(bool, json);
     Peer::Script s;
     s.tls = Peer::Tls::Accept;
-    s.chain = { m_bigLeaf.qt(), m_ca.qt() };
-    s.key = m_bigLeaf.qtKey();
+    s.chain = longChain ? m_longChain : QList<QSslCertificate> { m_bigLeaf.qt() };
+    s.key = longChain ? m_leaf.qtKey() : m_bigLeaf.qtKey();
     s.onStartup = pgwire::acceptLogin();
     s.onQuery = pgwire::queryError();
     Peer peer(s);
@@ -783,8 +830,9 @@ void TestHostilePeers::oversizedChainEndsInATlsFailure()
         qPrintable(QStringLiteral("stdout has %1 bytes").arg(r.out.size())));
     QVERIFY2(r.err.size() < 100 * 1024,
         qPrintable(QStringLiteral("stderr has %1 bytes").arg(r.err.size())));
-    // None of the 440 names of the oversized certificate is shown: it was never accepted.
+    // Nothing of the oversized chain is shown: it was never accepted.
     QVERIFY2(!r.out.contains(QByteArray(233, 'a')), r.out.left(3000).constData());
+    QVERIFY2(!r.out.contains("Padding "), r.out.left(3000).constData());
     if (json) {
         const QJsonObject j = r.json();
         const QJsonObject probe = j.value(QStringLiteral("probe")).toObject();
@@ -805,6 +853,28 @@ void TestHostilePeers::oversizedChainEndsInATlsFailure()
         QVERIFY2(r.out.startsWith("FAIL"), r.out.left(3000).constData());
     }
     QVERIFY(peer.passwordMessages().isEmpty());
+}
+
+void TestHostilePeers::normalChainFromTheSamePeerIsAccepted()
+{
+    // The control for the oversized chains: the same peer, CA and name with a normal-sized chain
+    // pass the probe, so the failures above are the size's.
+    Peer::Script s;
+    s.tls = Peer::Tls::Accept;
+    s.chain = { m_leaf.qt() };
+    s.key = m_leaf.qtKey();
+    Peer peer(s);
+    QVERIFY(peer.listenOnLoopback());
+    const Run r = runCheck(plainArgs(peer.serverPort(), QStringLiteral("verify-full"), 5)
+            << QStringLiteral("--sslrootcert") << m_caPath << QStringLiteral("--probe-only")
+            << QStringLiteral("--json"),
+        {}, 20000, &peer);
+    QVERIFY2(r.exited && r.exitCode == 0, r.describe().constData());
+    const QJsonObject probe = r.json().value(QStringLiteral("probe")).toObject();
+    QCOMPARE(probe.value(QStringLiteral("outcome")).toString(), QStringLiteral("tls-established"));
+    QCOMPARE(
+        probe.value(QStringLiteral("trust")).toObject().value(QStringLiteral("trusted")).toBool(),
+        true);
 }
 
 QTEST_GUILESS_MAIN(TestHostilePeers)
