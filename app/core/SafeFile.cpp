@@ -14,11 +14,6 @@ namespace pgtls {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::SafeFile", text);
-}
-
 class Fd
 {
 public:
@@ -44,16 +39,21 @@ SafeFileStatus fromErrno(const QString &path, int err)
     s.errorNumber = err;
     if (err == ENOENT || err == ENOTDIR) {
         s.kind = SafeFileStatus::Kind::Missing;
-        s.error = tr("%1 does not exist").arg(path);
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 does not exist").arg(path);
     } else if (err == EACCES || err == EPERM) {
         s.kind = SafeFileStatus::Kind::Unreadable;
-        s.error = tr("%1 cannot be read: permission denied").arg(path);
+        s.error
+            = QCoreApplication::translate("pgtls::SafeFile", "%1 cannot be read: permission denied")
+                  .arg(path);
     } else if (err == ELOOP) {
         s.kind = SafeFileStatus::Kind::Unreadable;
-        s.error = tr("%1 cannot be read: too many levels of symbolic links").arg(path);
+        s.error = QCoreApplication::translate(
+            "pgtls::SafeFile", "%1 cannot be read: too many levels of symbolic links")
+                      .arg(path);
     } else {
         s.kind = SafeFileStatus::Kind::Unreadable;
-        s.error = tr("%1 cannot be read: %2").arg(path, QString::fromLocal8Bit(std::strerror(err)));
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 cannot be read: %2")
+                      .arg(path, QString::fromLocal8Bit(std::strerror(err)));
     }
     return s;
 }
@@ -67,25 +67,32 @@ SafeFileStatus classify(const QString &path, int fd, qint64 maxBytes)
         return fromErrno(path, errno);
     if (S_ISDIR(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Directory;
-        s.error = tr("%1 is a directory, not a file").arg(path);
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
+                      .arg(path);
     } else if (S_ISFIFO(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Fifo;
-        s.error = tr("%1 is a named pipe (FIFO), not a file: reading it would wait for a writer "
-                     "for ever")
+        s.error = QCoreApplication::translate("pgtls::SafeFile",
+            "%1 is a named pipe (FIFO), not a file: reading it would wait for a writer "
+            "for ever")
                       .arg(path);
     } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Device;
-        s.error = tr("%1 is a device, not a file: it may never end").arg(path);
+        s.error = QCoreApplication::translate(
+            "pgtls::SafeFile", "%1 is a device, not a file: it may never end")
+                      .arg(path);
     } else if (S_ISSOCK(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Socket;
-        s.error = tr("%1 is a socket, not a file").arg(path);
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a socket, not a file")
+                      .arg(path);
     } else if (!S_ISREG(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Device;
-        s.error = tr("%1 is not a regular file").arg(path);
+        s.error
+            = QCoreApplication::translate("pgtls::SafeFile", "%1 is not a regular file").arg(path);
     } else if (st.st_size > maxBytes) {
         s.kind = SafeFileStatus::Kind::TooLarge;
         s.size = st.st_size;
-        s.error = tr("%1 is %2 bytes, over the limit of %3 bytes for such a file")
+        s.error = QCoreApplication::translate(
+            "pgtls::SafeFile", "%1 is %2 bytes, over the limit of %3 bytes for such a file")
                       .arg(path)
                       .arg(qint64(st.st_size))
                       .arg(maxBytes);
@@ -102,7 +109,7 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
         SafeFileStatus s;
         s.kind = SafeFileStatus::Kind::Missing;
         s.errorNumber = ENOENT;
-        s.error = tr("no file name was given");
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "no file name was given");
         return s;
     }
     const QByteArray name = QFile::encodeName(path);
@@ -113,22 +120,29 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
         return fromErrno(path, errno);
     if (!S_ISREG(st.st_mode)) {
         SafeFileStatus s;
+        s.exists = true;
         // classify() wants a descriptor; a directory can be opened harmlessly, anything else is
         // described from stat() alone.
         if (S_ISDIR(st.st_mode)) {
             s.kind = SafeFileStatus::Kind::Directory;
-            s.error = tr("%1 is a directory, not a file").arg(path);
+            s.error
+                = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
+                      .arg(path);
         } else if (S_ISFIFO(st.st_mode)) {
             s.kind = SafeFileStatus::Kind::Fifo;
-            s.error = tr("%1 is a named pipe (FIFO), not a file: reading it would wait for a "
-                         "writer for ever")
+            s.error = QCoreApplication::translate("pgtls::SafeFile",
+                "%1 is a named pipe (FIFO), not a file: reading it would wait for a "
+                "writer for ever")
                           .arg(path);
         } else if (S_ISSOCK(st.st_mode)) {
             s.kind = SafeFileStatus::Kind::Socket;
-            s.error = tr("%1 is a socket, not a file").arg(path);
+            s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a socket, not a file")
+                          .arg(path);
         } else {
             s.kind = SafeFileStatus::Kind::Device;
-            s.error = tr("%1 is a device, not a file: it may never end").arg(path);
+            s.error = QCoreApplication::translate(
+                "pgtls::SafeFile", "%1 is a device, not a file: it may never end")
+                          .arg(path);
         }
         return s;
     }
@@ -138,14 +152,20 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
         const int err = errno;
         if (err == EISDIR) {
             SafeFileStatus s;
+            s.exists = true;
             s.kind = SafeFileStatus::Kind::Directory;
             s.errorNumber = err;
-            s.error = tr("%1 is a directory, not a file").arg(path);
+            s.error
+                = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
+                      .arg(path);
             return s;
         }
-        return fromErrno(path, err);
+        SafeFileStatus s = fromErrno(path, err);
+        s.exists = true; // stat() found it: opening it failed (permission denied, most often)
+        return s;
     }
     SafeFileStatus s = classify(path, fd.get(), maxBytes);
+    s.exists = true;
     if (!s.ok() || !readContents)
         return s;
 
@@ -162,15 +182,19 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return fromErrno(path, errno);
+            SafeFileStatus failed = fromErrno(path, errno);
+            failed.exists = true;
+            return failed;
         }
         if (n == 0)
             break;
         if (data.size() + n > maxBytes) {
             SafeFileStatus big;
+            big.exists = true;
             big.kind = SafeFileStatus::Kind::TooLarge;
             big.size = data.size() + n;
-            big.error = tr("%1 grew over the limit of %2 bytes while being read")
+            big.error = QCoreApplication::translate(
+                "pgtls::SafeFile", "%1 grew over the limit of %2 bytes while being read")
                             .arg(path)
                             .arg(maxBytes);
             return big;

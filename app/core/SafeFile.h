@@ -25,6 +25,9 @@ struct SafeFileStatus
         Unreadable,   // permission denied, a directory on the way not searchable, an I/O error
     };
     Kind kind = Kind::Missing;
+    // stat() found something at the path (what libpq's own stat() test sees: a FIFO, a directory
+    // or an unreadable file "exists" for libpq, a dangling link does not).
+    bool exists = false;
     qint64 size = -1;       // fstat()'s size for a regular file
     int errorNumber = 0;    // errno of the failing call, when one failed
     QByteArray data;        // the contents, for read() of a Regular file
