@@ -211,6 +211,7 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
                                .arg(SafeFile::kDefaultMaxBytes);
         return result;
     case SafeFileStatus::Kind::Socket:
+    case SafeFileStatus::Kind::SymLink: // not with Links::Follow
     case SafeFileStatus::Kind::Unreadable:
     case SafeFileStatus::Kind::Missing:
         // OpenSSL's fopen() fails the same way (permission denied, no such device or address).

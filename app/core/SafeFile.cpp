@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 
 #include <cerrno>
 #include <cstring>
@@ -103,8 +104,21 @@ SafeFileStatus classify(const QString &path, int fd, qint64 maxBytes)
     return s;
 }
 
-SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readContents)
+SafeFileStatus symLink(const QString &path)
 {
+    SafeFileStatus s;
+    s.exists = true;
+    s.kind = SafeFileStatus::Kind::SymLink;
+    s.errorNumber = ELOOP;
+    s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a symbolic link (to %2)")
+                  .arg(path, QFileInfo(path).symLinkTarget());
+    return s;
+}
+
+SafeFileStatus openAndClassify(
+    const QString &path, qint64 maxBytes, bool readContents, SafeFile::Links links)
+{
+    const bool follow = links == SafeFile::Links::Follow;
     if (path.isEmpty()) {
         SafeFileStatus s;
         s.kind = SafeFileStatus::Kind::Missing;
@@ -116,8 +130,10 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
     // A look at the path first, so that devices and FIFOs are never even opened (opening some
     // devices has effects of its own); what is then opened is checked again through fstat().
     struct stat st;
-    if (::stat(name.constData(), &st) != 0)
+    if ((follow ? ::stat(name.constData(), &st) : ::lstat(name.constData(), &st)) != 0)
         return fromErrno(path, errno);
+    if (S_ISLNK(st.st_mode))
+        return symLink(path);
     if (!S_ISREG(st.st_mode)) {
         SafeFileStatus s;
         s.exists = true;
@@ -147,9 +163,13 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
         return s;
     }
     // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
-    Fd fd(::open(name.constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    // O_NOFOLLOW: a link swapped in since lstat() is refused (ELOOP), not followed.
+    Fd fd(::open(name.constData(),
+        O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)));
     if (fd.get() < 0) {
         const int err = errno;
+        if (err == ELOOP && !follow)
+            return symLink(path);
         if (err == EISDIR) {
             SafeFileStatus s;
             s.exists = true;
@@ -227,18 +247,20 @@ QString SafeFileStatus::kindName(Kind kind)
         return QStringLiteral("too-large");
     case Kind::Unreadable:
         return QStringLiteral("unreadable");
+    case Kind::SymLink:
+        return QStringLiteral("symlink");
     }
     return QString();
 }
 
-SafeFileStatus SafeFile::check(const QString &path, qint64 maxBytes)
+SafeFileStatus SafeFile::check(const QString &path, qint64 maxBytes, Links links)
 {
-    return openAndClassify(path, maxBytes, false);
+    return openAndClassify(path, maxBytes, false, links);
 }
 
-SafeFileStatus SafeFile::read(const QString &path, qint64 maxBytes)
+SafeFileStatus SafeFile::read(const QString &path, qint64 maxBytes, Links links)
 {
-    return openAndClassify(path, maxBytes, true);
+    return openAndClassify(path, maxBytes, true, links);
 }
 
 } // namespace pgtls
