@@ -773,8 +773,7 @@ CaBundle CaBundle::fromFile(const SafeFileStatus &file, const QString &path)
             QCoreApplication::translate("pgtls::CaBundle",
                 "%1 is %2 MiB. CA bundles are a few hundred KiB at most (the RDS global bundle is "
                 "162 KiB); files over 16 MiB are refused, as this is certainly not a CA bundle.")
-                .arg(path)
-                .arg(double(file.size) / (1024.0 * 1024.0), 0, 'f', 1));
+                .arg(path, QString::number(double(file.size) / (1024.0 * 1024.0), 'f', 1)));
     case SafeFileStatus::Kind::Unreadable: {
         if (!file.exists)
             // A directory on the way may not be searched: the file is there or not, we cannot

@@ -206,9 +206,8 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
         result.error = QStringLiteral("root certificate file \"%1\" is %2 bytes, over the limit of "
                                       "%3 bytes: it is not a file of CA certificates, so it was "
                                       "not read")
-                               .arg(caFile)
-                               .arg(file.size)
-                               .arg(SafeFile::kDefaultMaxBytes);
+                               .arg(caFile, QString::number(file.size),
+                                    QString::number(SafeFile::kDefaultMaxBytes));
         return result;
     case SafeFileStatus::Kind::Socket:
     case SafeFileStatus::Kind::SymLink: // not with Links::Follow

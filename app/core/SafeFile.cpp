@@ -94,9 +94,7 @@ SafeFileStatus classify(const QString &path, int fd, qint64 maxBytes)
         s.size = st.st_size;
         s.error = QCoreApplication::translate(
             "pgtls::SafeFile", "%1 is %2 bytes, over the limit of %3 bytes for such a file")
-                      .arg(path)
-                      .arg(qint64(st.st_size))
-                      .arg(maxBytes);
+                      .arg(path, QString::number(qint64(st.st_size)), QString::number(maxBytes));
     } else {
         s.kind = SafeFileStatus::Kind::Regular;
         s.size = st.st_size;
@@ -215,8 +213,7 @@ SafeFileStatus openAndClassify(
             big.size = data.size() + n;
             big.error = QCoreApplication::translate(
                 "pgtls::SafeFile", "%1 grew over the limit of %2 bytes while being read")
-                            .arg(path)
-                            .arg(maxBytes);
+                            .arg(path, QString::number(maxBytes));
             return big;
         }
         data.append(buffer, int(n));
