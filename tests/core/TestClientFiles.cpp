@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
+#include "CertBuilder.h"
 #include "ClientFiles.h"
 #include "RootCert.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,7 +23,7 @@ using namespace Qt::StringLiterals;
 // files libpq 15 would hang on. The recipe: "name=kind" entries, where name is a path below the
 // temporary directory ("home/.postgresql/root.crt", "ca.pem") and kind is "file" (a small
 // regular file), "fifo", "zero" (a symbolic link to /dev/zero), "big" (a sparse 20 MiB file) or
-// "dir".
+// "dir"; "cert" and "key" are a real certificate and its key (mode 0600).
 class TestClientFiles : public QObject
 {
     Q_OBJECT
@@ -30,6 +36,8 @@ private slots:
     void theMessageSaysWhatTheFileIsAndWhatToDo();
     void rootCertResolutionRecordsTheFilesKind_data();
     void rootCertResolutionRecordsTheFilesKind();
+    void agreesWithPsqlOnWhichFilesHangLibpq_data();
+    void agreesWithPsqlOnWhichFilesHangLibpq();
 
 private:
     static bool build(const QTemporaryDir &dir, const QStringList &recipe);
@@ -56,6 +64,21 @@ bool TestClientFiles::build(const QTemporaryDir &dir, const QStringList &recipe)
         } else if (kind == u"big"_s) {
             QFile f(path);
             if (!f.open(QIODevice::WriteOnly) || !f.resize(20 * 1024 * 1024)) // sparse
+                return false;
+        } else if (kind == u"cert"_s || kind == u"key"_s) {
+            static const lab::IssuedCert cert = [] {
+                lab::CertRequest req;
+                req.subject = { { u"CN"_s, u"ClientFiles test"_s } };
+                req.notBefore = QDateTime::currentDateTimeUtc().addDays(-1);
+                req.notAfter = QDateTime::currentDateTimeUtc().addDays(30);
+                req.isCa = true;
+                return lab::CertBuilder::selfSigned(
+                    req, lab::PrivateKey::generate(lab::PrivateKey::Type::EcP256));
+            }();
+            QFile f(path);
+            if (!f.open(QIODevice::WriteOnly)
+                || f.write(kind == u"cert"_s ? cert.pem : cert.key.toPem()) < 0
+                || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
                 return false;
         } else if (kind == u"dir"_s) {
             if (!QDir().mkpath(path))
@@ -291,6 +314,113 @@ void TestClientFiles::rootCertResolutionRecordsTheFilesKind()
     QCOMPARE(missing.fileKind, SafeFileStatus::Kind::Missing);
     QVERIFY(missing.fileProblem.isEmpty());
     QVERIFY(!missing.error.isEmpty());
+}
+
+// libpq is the truth: psql 15 against a server that accepts TLS (it answers 'S', then drops the
+// connection at the first TLS byte) either fails at once, or hangs on a file. ClientFiles must
+// report an issue exactly when psql hangs.
+void TestClientFiles::agreesWithPsqlOnWhichFilesHangLibpq_data()
+{
+    QTest::addColumn<QStringList>("recipe");
+    QTest::addColumn<QString>("conninfo"); // %1 = the temporary directory
+    QTest::addColumn<bool>("hangs");
+    QTest::newRow("psql hangs on a FIFO as sslrootcert, and it is reported")
+        << QStringList { u"ca.pem=fifo"_s } << u"sslmode=require sslrootcert=%1/ca.pem"_s << true;
+    QTest::newRow("psql hangs on libpq's default root.crt as a FIFO, and it is reported")
+        << QStringList { u"home/.postgresql/root.crt=fifo"_s } << u"sslmode=prefer"_s << true;
+    QTest::newRow("psql hangs on libpq's default root.crl as a FIFO beside root.crt")
+        << QStringList { u"home/.postgresql/root.crt=cert"_s, u"home/.postgresql/root.crl=fifo"_s }
+        << u"sslmode=require"_s << true;
+    QTest::newRow("psql hangs on a FIFO as sslcert, and it is reported")
+        << QStringList { u"client.crt=fifo"_s } << u"sslmode=require sslcert=%1/client.crt"_s
+        << true;
+    QTest::newRow("psql does not hang on a FIFO as sslkey (libpq refuses it), nothing reported")
+        << QStringList { u"client.crt=cert"_s, u"client.key=fifo"_s }
+        << u"sslmode=require sslcert=%1/client.crt sslkey=%1/client.key"_s << false;
+    QTest::newRow("psql does not hang on a directory as sslrootcert, nothing reported")
+        << QStringList { u"ca.pem=dir"_s } << u"sslmode=require sslrootcert=%1/ca.pem"_s << false;
+    QTest::newRow("psql does not hang on real files, nothing reported")
+        << QStringList { u"ca.pem=cert"_s, u"client.crt=cert"_s, u"client.key=key"_s }
+        << u"sslmode=require sslrootcert=%1/ca.pem sslcert=%1/client.crt sslkey=%1/client.key"_s
+        << false;
+    QTest::newRow("psql opens no file under sslmode=disable, nothing reported")
+        << QStringList { u"home/.postgresql/root.crt=fifo"_s } << u"sslmode=disable"_s << false;
+}
+
+void TestClientFiles::agreesWithPsqlOnWhichFilesHangLibpq()
+{
+    QFETCH(QStringList, recipe);
+    QFETCH(QString, conninfo);
+    QFETCH(bool, hangs);
+    const QString psql = QStandardPaths::findExecutable(u"psql"_s);
+    if (psql.isEmpty())
+        QSKIP("psql is not installed");
+    QTemporaryDir dir;
+    QVERIFY(build(dir, recipe));
+    QVERIFY(QDir().mkpath(dir.filePath(u"home"_s)));
+    const QString params = QString(conninfo).replace(u"%1"_s, dir.path());
+
+    // Our side: which files would hang libpq.
+    Endpoint e;
+    SslMode mode = SslMode::Require;
+    for (const QString &pair : params.split(QLatin1Char(' '))) {
+        const QString key = pair.section(QLatin1Char('='), 0, 0);
+        const QString value = pair.section(QLatin1Char('='), 1);
+        if (key == u"sslmode"_s)
+            mode = *parseSslMode(value);
+        else if (key == u"sslrootcert"_s)
+            e.sslrootcert = value;
+        else if (key == u"sslcert"_s)
+            e.sslcert = value;
+        else if (key == u"sslkey"_s)
+            e.sslkey = value;
+    }
+    const QList<ClientFileIssue> issues = ClientFiles::check(e, mode, dir.filePath(u"home"_s));
+
+    // libpq's side: a server that says yes to TLS, then hangs up at the ClientHello.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::newConnection, this, [&server] {
+        // The sockets are the server's children: they go with it.
+        while (QTcpSocket *peer = server.nextPendingConnection()) {
+            auto answered = std::make_shared<bool>(false);
+            connect(peer, &QTcpSocket::readyRead, peer, [peer, answered] {
+                if (!*answered && peer->bytesAvailable() >= 8) {
+                    peer->read(8); // SSLRequest
+                    peer->write("S");
+                    *answered = true;
+                } else if (*answered) {
+                    peer->abort();
+                }
+            });
+        }
+    });
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &k : env.keys()) {
+        if (k.startsWith(u"PG"_s))
+            env.remove(k);
+    }
+    env.insert(u"HOME"_s, dir.filePath(u"home"_s));
+    env.insert(u"PGGSSENCMODE"_s, u"disable"_s);
+    env.insert(u"PGCONNECT_TIMEOUT"_s, u"5"_s);
+    p.setProcessEnvironment(env);
+    p.setStandardInputFile(QProcess::nullDevice());
+    QSignalSpy finished(&p, &QProcess::finished);
+    p.start(psql, { u"-w"_s, u"-X"_s, u"-c"_s, u"select 1"_s,
+                      u"host=127.0.0.1 port=%1 user=nobody dbname=nobody %2"_s
+                          .arg(server.serverPort())
+                          .arg(params) });
+    QVERIFY(p.waitForStarted());
+    // A failing psql ends well within this; a psql blocked on a file never does.
+    const bool ended = finished.wait(hangs ? 3000 : 10000);
+    if (!ended) {
+        p.kill();
+        p.waitForFinished();
+    }
+    QVERIFY2(ended != hangs, p.readAllStandardError().constData());
+    QVERIFY2(issues.isEmpty() != hangs,
+        qPrintable(issues.isEmpty() ? u"no issue"_s : issues.first().message));
 }
 
 QTEST_GUILESS_MAIN(TestClientFiles)

@@ -155,7 +155,8 @@ void TestSafeFile::aLinkIsNotFollowedWhenAskedNotTo()
     QVERIFY(s.data.isEmpty());
     QVERIFY2(s.error.contains(link) && s.error.contains(target), qPrintable(s.error));
     // A regular file is read the same either way.
-    QCOMPARE(SafeFile::read(target, 100, SafeFile::Links::DoNotFollow).data, QByteArray("target\n"));
+    QCOMPARE(SafeFile::read(target, 100, SafeFile::Links::DoNotFollow).data,
+        QByteArray("target\n"));
 }
 
 QTEST_GUILESS_MAIN(TestSafeFile)
