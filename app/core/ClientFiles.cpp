@@ -11,6 +11,14 @@ namespace {
 
 // At most this many files of an sslcrldir are looked at (a CRL directory holds a few).
 constexpr int kMaxCrlDirEntries = 4096;
+// A revocation list of a large CA can be tens of MiB, and libpq accepts it: only one far beyond
+// that is reported. Every other file is held to SafeFile's bound (16 MiB).
+constexpr qint64 kMaxCrlBytes = 512LL * 1024 * 1024;
+
+bool isCrl(const QString &keyword)
+{
+    return keyword == QLatin1String("sslcrl") || keyword == QLatin1String("sslcrldir");
+}
 
 QString whatItIs(const QString &keyword, const QString &path, bool isDefault)
 {
@@ -126,12 +134,18 @@ void checkCrlDirectories(QList<ClientFileIssue> &out, const QString &dirs)
             if (++looked > kMaxCrlDirEntries)
                 return;
             const QString path = dir + QLatin1Char('/') + name;
-            add(out, QStringLiteral("sslcrldir"), path, false, SafeFile::check(path));
+            add(out, QStringLiteral("sslcrldir"), path, false,
+                SafeFile::check(path, ClientFiles::maxBytes(QStringLiteral("sslcrldir"))));
         }
     }
 }
 
 } // namespace
+
+qint64 ClientFiles::maxBytes(const QString &keyword)
+{
+    return isCrl(keyword) ? kMaxCrlBytes : SafeFile::kDefaultMaxBytes;
+}
 
 QString ClientFiles::problemText(
     const QString &keyword, const QString &path, bool isDefault, const SafeFileStatus &status)
@@ -158,7 +172,7 @@ QString ClientFiles::problemText(
             "file is that large, and libpq would spend a long time reading it. No connection is "
             "attempted with it. %4")
             .arg(what, QString::number(double(status.size) / (1024.0 * 1024.0), 'f', 1),
-                QString::number(SafeFile::kDefaultMaxBytes / (1024 * 1024)), todo);
+                QString::number(maxBytes(keyword) / (1024 * 1024)), todo);
     default:
         return {};
     }
@@ -182,10 +196,10 @@ QList<ClientFileIssue> ClientFiles::check(const Endpoint &e, SslMode mode, const
         const QString crl = e.extraOptions.value(QStringLiteral("sslcrl"));
         const QString crlDir = e.extraOptions.value(QStringLiteral("sslcrldir"));
         if (!crl.isEmpty())
-            add(out, QStringLiteral("sslcrl"), crl, false, SafeFile::check(crl));
+            add(out, QStringLiteral("sslcrl"), crl, false, SafeFile::check(crl, kMaxCrlBytes));
         else if (crlDir.isEmpty() && !pgDir.isEmpty()) {
             const QString path = pgDir + QStringLiteral("/root.crl");
-            add(out, QStringLiteral("sslcrl"), path, true, SafeFile::check(path));
+            add(out, QStringLiteral("sslcrl"), path, true, SafeFile::check(path, kMaxCrlBytes));
         }
         if (!crlDir.isEmpty())
             checkCrlDirectories(out, crlDir);

@@ -12,8 +12,8 @@ namespace pgtls {
 
 // A file that libpq 15 would open itself, with stat() and then OpenSSL's blocking loaders, on the
 // thread that drives it (our event loop), and that would hang it or keep it reading: a named pipe
-// (opening it waits for a writer for ever), a device (/dev/zero never ends) or a file over
-// SafeFile's bound. psql hangs on the same files. A plain value.
+// (opening it waits for a writer for ever), a device (/dev/zero never ends) or a file over the
+// bound (ClientFiles::maxBytes()). psql hangs on the same files. A plain value.
 struct ClientFileIssue
 {
     QString keyword; // "sslrootcert", "sslcert", "sslkey", "sslcrl" or "sslcrldir"
@@ -48,9 +48,12 @@ public:
     // files only).
     static QList<ClientFileIssue> check(const Endpoint &e, SslMode mode, const QString &homeDir);
 
-    // The message for one file that libpq would open as `keyword` (see ClientFileIssue::message);
-    // empty when `status` is not an issue for that keyword (a missing file, a directory, a regular
-    // file within the bound...).
+    // The size over which a file libpq would open as `keyword` is an issue: SafeFile's 16 MiB,
+    // 512 MiB for revocation lists (a large CA's CRL can be tens of MiB, and libpq takes it).
+    static qint64 maxBytes(const QString &keyword);
+    // The message for one file that libpq would open as `keyword` (see ClientFileIssue::message),
+    // `status` from SafeFile::check(path, maxBytes(keyword)); empty when it is not an issue for
+    // that keyword (a missing file, a directory, a regular file within the bound...).
     static QString problemText(
         const QString &keyword, const QString &path, bool isDefault, const SafeFileStatus &status);
 };

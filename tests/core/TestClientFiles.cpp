@@ -132,6 +132,10 @@ void TestClientFiles::findsTheFilesLibpqWouldHangOn_data()
         << QStringList { u"home/.postgresql/root.crt=file"_s, u"home/.postgresql/root.crl=fifo"_s,
                u"crls=dir"_s }
         << QStringList { u"sslcrldir=crls"_s } << u"require"_s << QStringList();
+    QTest::newRow("a 20 MiB sslcrl is no issue: a large CA's revocation list can be that big")
+        << QStringList { u"ca.pem=file"_s, u"revoked.crl=big"_s }
+        << QStringList { u"sslrootcert=ca.pem"_s, u"sslcrl=revoked.crl"_s } << u"verify-ca"_s
+        << QStringList();
     QTest::newRow("a FIFO as sslcrl is found")
         << QStringList { u"ca.pem=file"_s, u"revoked.crl=fifo"_s }
         << QStringList { u"sslrootcert=ca.pem"_s, u"sslcrl=revoked.crl"_s } << u"verify-ca"_s
