@@ -14,6 +14,7 @@
 #include "ReportHtml.h"
 #include "ReportJson.h"
 #include "RootCert.h"
+#include "SafeFile.h"
 #include "TextReport.h"
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -487,13 +488,15 @@ int runBundleDownload(const QStringList &args)
     }
     if (parser.isSet(caOpt)) {
         const QString caPath = parser.value(caOpt);
-        QFile f(caPath);
-        if (!f.open(QIODevice::ReadOnly)) {
-            printErr(
-                QCoreApplication::translate("pgtls-check bundle", "--download-ca: cannot read \"%1\": %2").arg(caPath, f.errorString()));
+        // One read, through the descriptor that was checked: a FIFO or a device is refused at
+        // once, never read.
+        const SafeFileStatus f = SafeFile::read(caPath, CaBundle::maxBytes);
+        if (!f.ok()) {
+            printErr(TextReport::sanitize(QCoreApplication::translate("pgtls-check bundle",
+                "--download-ca: cannot read \"%1\": %2").arg(caPath, f.error)));
             return ExitUsage;
         }
-        const QByteArray data = f.read(16 * 1024 * 1024);
+        const QByteArray &data = f.data;
         QList<QSslCertificate> cas = QSslCertificate::fromData(data, QSsl::Pem);
         if (cas.isEmpty())
             cas = QSslCertificate::fromData(data, QSsl::Der);

@@ -6,6 +6,7 @@
 #include "CaBundle.h"
 #include "BundleCommand.h"
 #include "CertificateInfo.h"
+#include "ClientFiles.h"
 #include "Endpoint.h"
 #include "Inspector.h"
 #include "Lab.h"
@@ -14,6 +15,7 @@
 #include "ReportHtml.h"
 #include "ReportJson.h"
 #include "RootCert.h"
+#include "SafeFile.h"
 #include "TextReport.h"
 
 #include <QCommandLineParser>
@@ -70,6 +72,89 @@ QString readPassword(const QString &prompt)
     QString password = got ? QString::fromLocal8Bit(buf).chopped(QByteArray(buf).endsWith('\n') ? 1 : 0) : QString();
     memset(buf, 0, sizeof buf);
     return password;
+}
+
+// Files named on the command line, in the connection string or the environment, looked at once
+// before anything starts, without ever blocking: the CA file must be a readable file of PEM
+// certificates (a usage error otherwise, in every sslmode); a client certificate, key or
+// revocation list that libpq would hang on (a FIFO, a device, a huge file) is a usage error too.
+// libpq's default files under ~/.postgresql are the inspection's to report, not a usage error.
+int checkNamedFiles(const Endpoint &ep, const QString &homeDir)
+{
+    auto sourceOf = [&ep](const QString &keyword) {
+        return ep.sources.value(keyword) == QLatin1String("flag") ? QStringLiteral("--") + keyword
+                                                                  : keyword;
+    };
+    auto fail = [](const QString &message) {
+        printErr(TextReport::sanitize(message));
+        return int(ExitUsage);
+    };
+    if (!ep.sslrootcert.isEmpty()) {
+        const QString from = sourceOf(QStringLiteral("sslrootcert"));
+        const QString &path = ep.sslrootcert;
+        // One read, through the descriptor that was checked: a FIFO is never opened for a
+        // blocking read, /dev/zero is never read at all.
+        const SafeFileStatus ca = SafeFile::read(path, CaBundle::maxBytes);
+        switch (ca.kind) {
+        case SafeFileStatus::Kind::Regular:
+            if (CertificateInfo::fromPemAll(ca.data).isEmpty())
+                return fail(QCoreApplication::translate("pgtls-check",
+                    "%1: \"%2\" holds no PEM certificate (a CA bundle is a text file of "
+                    "-----BEGIN CERTIFICATE----- blocks)")
+                                .arg(from, path));
+            break;
+        case SafeFileStatus::Kind::Missing:
+            return fail(
+                QCoreApplication::translate("pgtls-check", "%1: file \"%2\" does not exist")
+                    .arg(from, path));
+        case SafeFileStatus::Kind::Directory:
+            return fail(QCoreApplication::translate(
+                "pgtls-check", "%1: \"%2\" is a directory, not a file of CA certificates")
+                            .arg(from, path));
+        case SafeFileStatus::Kind::Fifo:
+            return fail(QCoreApplication::translate("pgtls-check",
+                "%1: \"%2\" is a named pipe (FIFO), not a file of CA certificates: reading it "
+                "would wait for a writer for ever (libpq and psql would hang on it)")
+                            .arg(from, path));
+        case SafeFileStatus::Kind::Device:
+            return fail(QCoreApplication::translate("pgtls-check",
+                "%1: \"%2\" is a device, not a file of CA certificates: reading it would never "
+                "end (libpq and psql would hang on it)")
+                            .arg(from, path));
+        case SafeFileStatus::Kind::Socket:
+        case SafeFileStatus::Kind::SymLink:
+            return fail(QCoreApplication::translate(
+                "pgtls-check", "%1: \"%2\" is not a regular file, so not a file of CA certificates")
+                            .arg(from, path));
+        case SafeFileStatus::Kind::TooLarge:
+            return fail(QCoreApplication::translate("pgtls-check",
+                "%1: \"%2\" is %3 MiB, over the limit of 16 MiB: it is not a file of CA "
+                "certificates (the RDS global bundle is 162 KiB)")
+                            .arg(from, path,
+                                QString::number(double(ca.size) / (1024.0 * 1024.0), 'f', 1)));
+        case SafeFileStatus::Kind::Unreadable:
+            if (!ca.exists)
+                return fail(QCoreApplication::translate("pgtls-check",
+                    "%1: file \"%2\" cannot be reached (permission denied on a directory in "
+                    "its path)")
+                                .arg(from, path));
+            return fail(QCoreApplication::translate(
+                "pgtls-check", "%1: file \"%2\" is not readable (permissions)")
+                            .arg(from, path));
+        }
+    }
+    // The other files libpq would open itself (the client certificate and key, the revocation
+    // lists), named ones only, in any TLS mode (as for the CA file, the mode does not matter).
+    const SslMode mode = ep.sslmode == SslMode::Disable ? SslMode::Require : ep.sslmode;
+    for (const ClientFileIssue &issue : ClientFiles::check(ep, mode, homeDir)) {
+        if (issue.isDefault || issue.keyword == QLatin1String("sslrootcert"))
+            continue;
+        const QString keyword = issue.keyword == QLatin1String("sslcrldir")
+            ? issue.keyword
+            : sourceOf(issue.keyword);
+        return fail(QStringLiteral("%1: %2").arg(keyword, issue.message));
+    }
+    return ExitOk;
 }
 
 const char *const kDescription =
@@ -375,39 +460,8 @@ int main(int argc, char **argv)
             printErr(w);
         const Endpoint &ep = resolved.endpoint;
         // An explicitly named CA file must be usable: naming a file that is not there is a usage error.
-        if (!ep.sslrootcert.isEmpty()) {
-            const QFileInfo fi(ep.sslrootcert);
-            const QString from = ep.sources.value(QStringLiteral("sslrootcert")) == QLatin1String("flag")
-                ? QStringLiteral("--sslrootcert")
-                : QStringLiteral("sslrootcert");
-            if (!fi.exists()) {
-                printErr(
-                    QCoreApplication::translate("pgtls-check", "%1: file \"%2\" does not exist")
-                        .arg(from, ep.sslrootcert));
-                return ExitUsage;
-            }
-            if (fi.isDir()) {
-                printErr(QCoreApplication::translate(
-                    "pgtls-check", "%1: \"%2\" is a directory, not a file of CA certificates")
-                             .arg(from, ep.sslrootcert));
-                return ExitUsage;
-            }
-            if (!fi.isReadable()) {
-                printErr(QCoreApplication::translate(
-                    "pgtls-check", "%1: file \"%2\" is not readable (permissions)")
-                             .arg(from, ep.sslrootcert));
-                return ExitUsage;
-            }
-            QFile ca(ep.sslrootcert);
-            if (!ca.open(QIODevice::ReadOnly)
-                || CertificateInfo::fromPemAll(ca.read(64 * 1024 * 1024)).isEmpty()) {
-                printErr(QCoreApplication::translate("pgtls-check",
-                    "%1: \"%2\" holds no PEM certificate (a CA bundle is a text file of "
-                    "-----BEGIN CERTIFICATE----- blocks)")
-                             .arg(from, ep.sslrootcert));
-                return ExitUsage;
-            }
-        }
+        if (const int rc = checkNamedFiles(ep, options.homeDirectory); rc != ExitOk)
+            return rc;
         if (!parser.isSet(timeoutOpt))
             options.timeoutMs = ep.connectTimeoutSeconds * 1000; // at most 3600 s, see EndpointResolver
         inspector.start(ep, options);

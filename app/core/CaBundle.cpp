@@ -3,6 +3,7 @@
 
 #include "OpenSslUtil.h"
 #include "ProblemCatalog.h"
+#include "SafeFile.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -18,13 +19,13 @@
 #include <algorithm>
 
 #include <cerrno>
-#include <sys/stat.h>
+#include <cstring>
 
 namespace pgtls {
 
 namespace {
 
-constexpr qint64 maxBundleSize = 16 * 1024 * 1024;
+constexpr qint64 maxBundleSize = CaBundle::maxBytes;
 
 using Pkcs7Ptr = std::unique_ptr<PKCS7, ossl::Deleter<PKCS7_free>>;
 using Pkcs12Ptr = std::unique_ptr<PKCS12, ossl::Deleter<PKCS12_free>>;
@@ -714,21 +715,24 @@ QStringList CaBundle::warnings(const QString &endpointHost, const QDateTime &now
 
 CaBundle CaBundle::load(const QString &path)
 {
+    // One look at the path and one read, through the descriptor that was checked: a FIFO (which
+    // would wait for a writer for ever) or a device (/dev/zero never ends) is never read, and what
+    // is parsed is what was checked, even if the path is swapped meanwhile.
+    return fromFile(path.isEmpty() ? SafeFileStatus() : SafeFile::read(path, maxBytes), path);
+}
+
+CaBundle CaBundle::fromFile(const SafeFileStatus &file, const QString &path)
+{
     CaBundle b;
     b.path = path;
-    const QFileInfo fi(path);
     if (path.isEmpty())
         return failed(b, "missing",
             QCoreApplication::translate("pgtls::CaBundle", "No CA bundle file was given."));
-    struct stat st;
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0 && errno == EACCES)
-        // A directory on the way may not be searched: the file is there or not, we cannot tell.
-        return failed(b, "unreadable",
-            QCoreApplication::translate("pgtls::CaBundle",
-                "%1 cannot be reached: permission denied on a directory in its path. libpq, "
-                "running as the same user, could not read it either.")
-                .arg(path));
-    if (!fi.exists()) {
+    switch (file.kind) {
+    case SafeFileStatus::Kind::Regular:
+        break;
+    case SafeFileStatus::Kind::Missing: {
+        const QFileInfo fi(path);
         if (fi.isSymLink())
             return failed(b, "missing",
                 QCoreApplication::translate(
@@ -739,29 +743,48 @@ CaBundle CaBundle::load(const QString &path)
                 "%1 does not exist. Check the path (libpq looks for exactly this file).")
                 .arg(path));
     }
-    if (fi.isDir())
+    case SafeFileStatus::Kind::Directory:
         return failed(b, "directory",
             QCoreApplication::translate("pgtls::CaBundle",
                 "%1 is a directory. Point to the bundle file inside it (for Amazon RDS: "
                 "global-bundle.pem); libpq's sslrootcert takes a file, not a directory.")
                 .arg(path));
-    if (!fi.isFile())
-        // Opening a FIFO would wait for a writer forever; a device could be endless.
-        return failed(b, "unreadable",
+    case SafeFileStatus::Kind::Fifo:
+        return failed(b, "not-a-file",
             QCoreApplication::translate("pgtls::CaBundle",
-                "%1 is not a regular file (a device, pipe or socket); a CA bundle is a file.")
+                "%1 is a named pipe (FIFO), not a file: reading it would wait for a writer for "
+                "ever, so it was not read. A CA bundle is a file; point to the bundle itself.")
                 .arg(path));
-    if (fi.size() > maxBundleSize)
+    case SafeFileStatus::Kind::Device:
+        return failed(b, "not-a-file",
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is a device, not a file: reading it might never end, so it was not read. A "
+                "CA bundle is a file; point to the bundle itself.")
+                .arg(path));
+    case SafeFileStatus::Kind::SymLink: // only when read with Links::DoNotFollow
+        return failed(b, "not-a-file", file.error);
+    case SafeFileStatus::Kind::Socket:
+        return failed(b, "not-a-file",
+            QCoreApplication::translate("pgtls::CaBundle",
+                "%1 is a socket, not a file. A CA bundle is a file; point to the bundle itself.")
+                .arg(path));
+    case SafeFileStatus::Kind::TooLarge:
         return failed(b, "too-large",
             QCoreApplication::translate("pgtls::CaBundle",
                 "%1 is %2 MiB. CA bundles are a few hundred KiB at most (the RDS global bundle is "
                 "162 KiB); files over 16 MiB are refused, as this is certainly not a CA bundle.")
-                .arg(path)
-                .arg(double(fi.size()) / (1024.0 * 1024.0), 0, 'f', 1));
-
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        if (f.error() == QFileDevice::OpenError && !fi.isReadable())
+                .arg(path, QString::number(double(file.size) / (1024.0 * 1024.0), 'f', 1)));
+    case SafeFileStatus::Kind::Unreadable: {
+        if (!file.exists)
+            // A directory on the way may not be searched: the file is there or not, we cannot
+            // tell.
+            return failed(b, "unreadable",
+                QCoreApplication::translate("pgtls::CaBundle",
+                    "%1 cannot be reached: permission denied on a directory in its path. libpq, "
+                    "running as the same user, could not read it either.")
+                    .arg(path));
+        const QFileInfo fi(path);
+        if (file.errorNumber == EACCES || file.errorNumber == EPERM)
             return failed(b, "unreadable",
                 QCoreApplication::translate("pgtls::CaBundle",
                     "%1 cannot be read: permission denied (owner %2, permissions %3). libpq, "
@@ -771,14 +794,10 @@ CaBundle CaBundle::load(const QString &path)
                     .arg(path, fi.owner(), modeText(fi.permissions())));
         return failed(b, "unreadable",
             QCoreApplication::translate("pgtls::CaBundle", "%1 cannot be read: %2.")
-                .arg(path, f.errorString()));
+                .arg(path, QString::fromLocal8Bit(std::strerror(file.errorNumber))));
     }
-    const QByteArray data = f.read(maxBundleSize + 1);
-    if (f.error() != QFileDevice::NoError)
-        return failed(b, "unreadable",
-            QCoreApplication::translate("pgtls::CaBundle", "%1 cannot be read: %2.")
-                .arg(path, f.errorString()));
-    CaBundle out = fromData(data, path);
+    }
+    CaBundle out = fromData(file.data, path);
     out.path = path;
     return out;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "CertificateInfo.h"
+#include "SafeFile.h"
 
 #include <QDateTime>
 #include <QList>
@@ -41,8 +42,8 @@ struct CaBundle
     Format format = Format::Pem; // detected from the content, never from the file name
     QList<BundleEntry> entries; // file order
     QString error; // non-empty: nothing usable (see load()); entries then empty
-    // "missing", "directory", "unreadable", "empty", "not-a-certificate", "truncated-pem",
-    // "private-key", "too-large".
+    // "missing", "directory", "not-a-file" (a FIFO, a device, a socket), "unreadable", "empty",
+    // "not-a-certificate", "truncated-pem", "private-key", "too-large".
     QString errorCode;
     // PEM blocks that are neither certificates nor PKCS#7 (a CRL, a CSR, ...), described in the
     // user's words; they do not make the load fail.
@@ -70,12 +71,18 @@ struct CaBundle
     // !ok().
     QStringList warnings(const QString &endpointHost, const QDateTime &now) const;
 
-    // Loads and validates a file. Errors are specific and in the user's words: a missing file, a
-    // directory, unreadable permissions (or not a regular file: a FIFO is refused, never opened),
+    // Loads and validates a file, read once through SafeFile (a FIFO or a device is refused, never
+    // read). Errors are specific and in the user's words: a missing file, a directory, a FIFO or a
+    // device, unreadable permissions,
     // an empty file, no certificate in it (saying what it looks like: HTML, JSON, a CSR...), a
     // truncated or damaged PEM block, a private key inside (refused: a CA bundle is public, a key
     // in it means the file is the wrong one or a secret is about to be spread), a file over 16 MiB.
     static CaBundle load(const QString &path);
+    // The same from a file already read with SafeFile::read(path, maxBytes): the bytes checked are
+    // the bytes parsed (and, for RootCertInstaller, the bytes written).
+    static CaBundle fromFile(const SafeFileStatus &file, const QString &path);
+    // Files and downloads over this size are refused.
+    static constexpr qint64 maxBytes = 16 * 1024 * 1024;
     // The same from bytes already in memory (a download), `name` used in messages.
     static CaBundle fromData(const QByteArray &data, const QString &name);
     // What AWS calls this certificate, when it is an RDS CA. The subject is compared RDN by RDN

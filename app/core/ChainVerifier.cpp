@@ -3,12 +3,13 @@
 
 #include "OpenSslUtil.h"
 
-#include <QFile>
+#include "SafeFile.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
-#include <sys/stat.h>
-
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 // What libpq 15 does (fe-secure-openssl.c, initialize_SSL and OpenSSL's ssl_verify_cert_chain):
@@ -19,8 +20,9 @@
 //   then, during the handshake, X509_verify_cert() with the peer's chain (leaf included) as the
 //   untrusted set, X509_STORE_CTX_set_default("ssl_server"), the SSL's security level as the
 //   auth level, and no X509_V_FLAG_PARTIAL_CHAIN.
-// Loading through an SSL_CTX of our own keeps OpenSSL's file parsing and openssl.cnf's security
-// level identical to libpq's.
+// Loading through an SSL_CTX of our own keeps openssl.cnf's security level identical to libpq's;
+// the CA file is read once through SafeFile (a FIFO or a device never blocks us) and parsed from
+// memory exactly as OpenSSL's file loader parses it (see loadVerifyLocations()).
 
 namespace pgtls {
 
@@ -93,6 +95,48 @@ namespace {
         return 1;
     }
 
+    // SSL_CTX_load_verify_locations(ctx, file, NULL) from bytes already read: what OpenSSL 3's
+    // X509_load_cert_crl_file_ex() does with the file (PEM_X509_INFO_read_bio_ex() over the whole
+    // content, every certificate and CRL into the context's store, the same errors raised), over a
+    // memory BIO instead of a FILE. Returns false with OpenSSL's error queue set, as the original.
+    bool loadVerifyLocations(SSL_CTX *ctx, const QByteArray &data)
+    {
+        X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+        ossl::BioPtr in(BIO_new_mem_buf(data.constData(), int(data.size())));
+        if (!store || !in) {
+            ERR_raise(ERR_LIB_X509, ERR_R_BIO_LIB);
+            return false;
+        }
+        STACK_OF(X509_INFO) *inf = PEM_X509_INFO_read_bio_ex(in.get(), nullptr, nullptr,
+                                                             const_cast<char *>(""), nullptr,
+                                                             nullptr);
+        if (!inf) {
+            ERR_raise(ERR_LIB_X509, ERR_R_PEM_LIB);
+            return false;
+        }
+        int count = 0;
+        bool failed = false;
+        for (int i = 0; i < sk_X509_INFO_num(inf) && !failed; i++) {
+            const X509_INFO *item = sk_X509_INFO_value(inf, i);
+            if (item->x509) {
+                if (!X509_STORE_add_cert(store, item->x509))
+                    failed = true;
+                else
+                    count++;
+            }
+            if (item->crl && !failed) {
+                if (!X509_STORE_add_crl(store, item->crl))
+                    failed = true;
+                else
+                    count++;
+            }
+        }
+        if (count == 0 && !failed)
+            ERR_raise(ERR_LIB_X509, X509_R_NO_CERTIFICATE_OR_CRL_FOUND);
+        sk_X509_INFO_pop_free(inf, X509_INFO_free);
+        return count != 0;
+    }
+
     struct Run
     {
         ossl::X509StoreCtxPtr ctx;
@@ -130,10 +174,50 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
         return result;
     result.attempted = true;
 
-    const QByteArray path = QFile::encodeName(caFile);
-    struct stat st;
-    if (stat(path.constData(), &st) != 0) {
+    // Read once, through the descriptor that was checked: a FIFO or a device named as the CA file
+    // is refused at once instead of blocking (or reading without end) on the caller's thread.
+    const SafeFileStatus file = SafeFile::read(caFile, SafeFile::kDefaultMaxBytes);
+    if (!file.exists) {
         result.error = QStringLiteral("root certificate file \"%1\" does not exist").arg(caFile);
+        return result;
+    }
+    switch (file.kind) {
+    case SafeFileStatus::Kind::Regular:
+        break;
+    case SafeFileStatus::Kind::Directory:
+        // What OpenSSL's file loader makes of a directory (reading it fails at once: no PEM).
+        result.error = QStringLiteral("could not read root certificate file \"%1\": %2")
+                               .arg(caFile,
+                                    sslErrMessage(ERR_PACK(ERR_LIB_X509, 0,
+                                                           X509_R_NO_CERTIFICATE_OR_CRL_FOUND)));
+        return result;
+    case SafeFileStatus::Kind::Fifo:
+        result.error = QStringLiteral("root certificate file \"%1\" is a named pipe (FIFO), not a "
+                                      "file: reading it would wait for a writer for ever, so it "
+                                      "was not read")
+                               .arg(caFile);
+        return result;
+    case SafeFileStatus::Kind::Device:
+        result.error = QStringLiteral("root certificate file \"%1\" is a device, not a file: "
+                                      "reading it might never end, so it was not read")
+                               .arg(caFile);
+        return result;
+    case SafeFileStatus::Kind::TooLarge:
+        result.error = QStringLiteral("root certificate file \"%1\" is %2 bytes, over the limit of "
+                                      "%3 bytes: it is not a file of CA certificates, so it was "
+                                      "not read")
+                               .arg(caFile, QString::number(file.size),
+                                    QString::number(SafeFile::kDefaultMaxBytes));
+        return result;
+    case SafeFileStatus::Kind::Socket:
+    case SafeFileStatus::Kind::SymLink: // not with Links::Follow
+    case SafeFileStatus::Kind::Unreadable:
+    case SafeFileStatus::Kind::Missing:
+        // OpenSSL's fopen() fails the same way (permission denied, no such device or address).
+        result.error = QStringLiteral("could not read root certificate file \"%1\": %2")
+                               .arg(caFile,
+                                    QString::fromLocal8Bit(std::strerror(
+                                            file.errorNumber ? file.errorNumber : ENXIO)));
         return result;
     }
 
@@ -145,7 +229,7 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
         ERR_clear_error();
         return result;
     }
-    if (SSL_CTX_load_verify_locations(sslCtx.get(), path.constData(), nullptr) != 1) {
+    if (!loadVerifyLocations(sslCtx.get(), file.data)) {
         result.error = QStringLiteral("could not read root certificate file \"%1\": %2")
                                .arg(caFile, sslErrMessage(ERR_get_error()));
         ERR_clear_error();

@@ -33,13 +33,17 @@ struct TrustResult
 };
 
 // Verifies a chain the way libpq 15 does with OpenSSL: the certificates the server sent are the
-// untrusted chain (leaf first), the CA file is the only trust store (SSL_CTX_load_verify_locations),
-// no partial chains, purpose "ssl_server", verification time `now`.
+// untrusted chain (leaf first), the CA file is the only trust store (what
+// SSL_CTX_load_verify_locations() loads: every PEM certificate and CRL of the file, read once
+// through SafeFile and parsed from memory, so a FIFO, a device or a huge file is refused at once
+// instead of blocking), no partial chains, purpose "ssl_server", verification time `now`.
 class ChainVerifier
 {
 public:
     // `sent` is the chain exactly as sent, leaf first. A missing or unreadable `caFile` gives
-    // attempted=true, trusted=false and an error naming the file (libpq's "could not read root certificate file").
+    // attempted=true, trusted=false and an error naming the file (libpq's "could not read root
+    // certificate file"); a FIFO, a device or a file over SafeFile's bound gives an error saying
+    // so ("root certificate file ... is a named pipe (FIFO)..."), with opensslError 0.
     static TrustResult verify(const QList<CertificateInfo> &sent, const QString &caFile, const QDateTime &now);
 };
 

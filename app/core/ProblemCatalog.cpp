@@ -187,6 +187,18 @@ Text textFor(const QString &code, const InspectionReport &r)
                 .arg(file),
             QCoreApplication::translate("pgtls::ProblemCatalog",
                 "Give a readable PEM file of CA certificates (for RDS: the global bundle).") };
+    if (code == QLatin1String("client-file-unsafe"))
+        // ClientFiles::check() found a file libpq would hang on; the detail is its message.
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "a TLS file would make libpq hang"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "libpq opens the CA file, the client certificate and key and the revocation "
+                "lists itself, and waits until it has read them. One of them is a named pipe, a "
+                "device or an oversized file (see the detail): libpq, and psql, would wait for "
+                "ever or read without end, so no libpq connection was attempted."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Point the setting the detail names at a regular file, or move the file away; "
+                "then inspect again.") };
     if (code == QLatin1String("cert-expired"))
         return { QCoreApplication::translate("pgtls::ProblemCatalog", "a certificate has expired"),
             QCoreApplication::translate("pgtls::ProblemCatalog",

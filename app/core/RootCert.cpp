@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "RootCert.h"
 
+#include "ClientFiles.h"
+
 #include <QCoreApplication>
-#include <QFileInfo>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -23,7 +24,13 @@ RootCertResolution RootCert::resolve(SslMode mode, const QString &sslrootcert, c
         r.isDefault = true;
     }
     // libpq uses stat(): anything that exists (even a directory) counts as present.
-    r.exists = !r.path.isEmpty() && QFileInfo::exists(r.path);
+    if (!r.path.isEmpty()) {
+        const SafeFileStatus file = SafeFile::check(r.path);
+        r.exists = file.exists;
+        r.fileKind = file.kind;
+        r.fileProblem = ClientFiles::problemText(
+            QStringLiteral("sslrootcert"), r.path, r.isDefault, file);
+    }
     if (mode == SslMode::Disable)
         return r;
     if (r.exists) {

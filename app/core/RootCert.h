@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "SafeFile.h"
 #include "SslMode.h"
 
 #include <QString>
@@ -17,6 +18,13 @@ struct RootCertResolution
     bool verifies = false;   // libpq will verify the chain (file exists and sslmode tries TLS)
     bool checksHostName = false; // verify-full
     QString error;           // libpq's message when the connection cannot even start (verify-* without a file)
+    // What the file is (SafeFile::check(): stat(), and an O_NONBLOCK open of a regular file only;
+    // never blocks): Regular, Missing, Fifo, Device, TooLarge...
+    SafeFileStatus::Kind fileKind = SafeFileStatus::Kind::Missing;
+    // Non-empty when the file exists but libpq would hang on it or read it without end (a FIFO, a
+    // device, a file over SafeFile's bound): ClientFiles::problemText() for sslrootcert, in the
+    // user's words. libpq must not be started with it (see ClientFiles::check()).
+    QString fileProblem;
 };
 
 class RootCert

@@ -2,22 +2,23 @@
 #include "RootCertInstaller.h"
 
 #include "RootCert.h"
+#include "SafeFile.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace pgtls {
 
 namespace {
 
-constexpr qint64 maxBundleSize = 16 * 1024 * 1024;
-
-const QFileDevice::Permissions fileMode0644 = QFileDevice::ReadOwner | QFileDevice::WriteOwner
-    | QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ReadGroup
-    | QFileDevice::ReadOther;
 const QFileDevice::Permissions dirMode0700 = QFileDevice::ReadOwner | QFileDevice::WriteOwner
     | QFileDevice::ExeOwner | QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser;
 
@@ -53,6 +54,83 @@ QString freeBackupName(const QString &target, const QDateTime &now)
     return name;
 }
 
+QString symLinkRefusal(const QString &path)
+{
+    const QString target = QFileInfo(path).symLinkTarget();
+    return QCoreApplication::translate("pgtls::RootCertInstaller",
+        "Not installed: %1 is a symbolic link to %2. Installing through the link would overwrite "
+        "%2, so nothing was written: the link and %2 were left as they were. To install the bundle "
+        "as libpq's default, remove the link (rm %1) and install again; to update %2 itself, copy "
+        "the bundle there.")
+        .arg(path, target.isEmpty() ? QStringLiteral("?") : target);
+}
+
+// Creates `path` (O_CREAT | O_EXCL: an existing file or a symbolic link there is never written
+// through) with `data` and the given mode. Returns why not, empty on success.
+QString writeNewFile(const QString &path, const QByteArray &data, QFileDevice::Permissions mode)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        return f.errorString();
+    if (f.write(data) != data.size() || !f.flush()) {
+        const QString why = f.errorString();
+        f.close();
+        f.remove();
+        return why;
+    }
+    f.setPermissions(mode);
+    ::fsync(f.handle());
+    f.close();
+    return {};
+}
+
+// Writes `data` to a new temporary file beside `path` (mode 0644, O_EXCL), then renames it over
+// `path`: the directory entry is replaced, so a symbolic link swapped in at `path` is replaced
+// itself, never written through; one found there just before the rename is refused ("symlink").
+// Returns why not, empty on success.
+QString replaceAtomically(const QString &path, const QByteArray &data)
+{
+    QByteArray tmpl = QFile::encodeName(path) + ".new-XXXXXX";
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0)
+        return QString::fromLocal8Bit(std::strerror(errno));
+    const QByteArray target = QFile::encodeName(path);
+    auto fail = [&](int err) {
+        ::close(fd);
+        ::unlink(tmpl.constData());
+        return QString::fromLocal8Bit(std::strerror(err));
+    };
+    if (::fchmod(fd, 0644) != 0)
+        return fail(errno);
+    qsizetype done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.constData() + done, size_t(data.size() - done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return fail(n < 0 ? errno : EIO);
+        done += n;
+    }
+    if (::fsync(fd) != 0)
+        return fail(errno);
+    struct stat st;
+    if (::lstat(target.constData(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        fail(0);
+        return QStringLiteral("symlink");
+    }
+    if (::close(fd) != 0) {
+        const int err = errno;
+        ::unlink(tmpl.constData());
+        return QString::fromLocal8Bit(std::strerror(err));
+    }
+    if (::rename(tmpl.constData(), target.constData()) != 0) {
+        const int err = errno;
+        ::unlink(tmpl.constData());
+        return QString::fromLocal8Bit(std::strerror(err));
+    }
+    return {};
+}
+
 QString certificatesText(int n)
 {
     return n == 1
@@ -85,6 +163,8 @@ InstalledRootCert RootCertInstaller::current() const
     // libpq uses stat(): anything there counts, a directory too (libpq then fails to read it).
     const QFileInfo fi(out.path);
     out.exists = fi.exists();
+    if (fi.isSymLink())
+        out.linkTarget = fi.symLinkTarget();
     if (out.exists)
         out.bundle = CaBundle::load(out.path);
     return out;
@@ -93,18 +173,11 @@ InstalledRootCert RootCertInstaller::current() const
 RootCertInstallResult RootCertInstaller::install(
     const QString &bundlePath, const QDateTime &now) const
 {
-    const CaBundle checked = CaBundle::load(bundlePath);
-    if (!checked.ok())
-        return installBundle(checked, {}, bundlePath, now);
-    // Parse again exactly the bytes that are written, so what is checked is what gets installed
-    // even if the file changed after the first look.
-    QFile f(bundlePath);
-    QByteArray data;
-    if (f.open(QIODevice::ReadOnly))
-        data = f.read(maxBundleSize + 1);
-    CaBundle bundle = CaBundle::fromData(data, bundlePath);
-    bundle.path = bundlePath;
-    return installBundle(bundle, data, bundlePath, now);
+    // Read once, through the descriptor that was checked (a FIFO or a device is refused, never
+    // read): the bytes parsed are the bytes written, even if the file changes meanwhile.
+    const SafeFileStatus file = SafeFile::read(bundlePath, CaBundle::maxBytes);
+    const CaBundle bundle = CaBundle::fromFile(file, bundlePath);
+    return installBundle(bundle, bundle.ok() ? file.data : QByteArray(), bundlePath, now);
 }
 
 RootCertInstallResult RootCertInstaller::install(
@@ -160,64 +233,55 @@ RootCertInstallResult RootCertInstaller::installBundle(
     }
 
     const QByteArray content = pemToWrite(bundle, data);
-    const QFileInfo target(r.path);
-    if (target.exists() && !target.isFile())
-        return finish(r, Status::Refused,
-            QCoreApplication::translate("pgtls::RootCertInstaller",
-                "Not installed: %1 exists and is not a regular file (a directory?). Move it away "
-                "first; it was left as it was.")
-                .arg(r.path));
-
-    if (target.exists()) {
-        QFile old(r.path);
-        if (!old.open(QIODevice::ReadOnly))
-            return finish(r, Status::Failed,
-                QCoreApplication::translate("pgtls::RootCertInstaller",
+    // What is at root.crt itself, a symbolic link not followed: writing through a link would
+    // replace its target (perhaps a file shared with other programs, or the system's CA store), so
+    // a link is refused and left as it is, with its target.
+    const SafeFileStatus existing
+        = SafeFile::read(r.path, CaBundle::maxBytes, SafeFile::Links::DoNotFollow);
+    if (existing.kind == SafeFileStatus::Kind::SymLink)
+        return finish(r, Status::Refused, symLinkRefusal(r.path));
+    if (existing.exists && !existing.ok())
+        return finish(r,
+            existing.kind == SafeFileStatus::Kind::Unreadable ? Status::Failed : Status::Refused,
+            existing.kind == SafeFileStatus::Kind::Unreadable
+                ? QCoreApplication::translate("pgtls::RootCertInstaller",
                     "Not installed: the existing %1 cannot be read (%2), so no backup of it could "
-                    "be "
-                    "made; it was left as it was.")
-                    .arg(r.path, old.errorString()));
-        const QByteArray previous = old.readAll();
-        old.close();
+                    "be made; it was left as it was.")
+                      .arg(r.path, existing.error)
+                : QCoreApplication::translate("pgtls::RootCertInstaller",
+                    "Not installed: %1 exists and is not a regular file (%2). Move it away "
+                    "first; it was left as it was.")
+                      .arg(r.path, existing.error));
+
+    if (existing.ok()) {
+        const QByteArray &previous = existing.data;
         if (previous == content)
             return finish(r, Status::Unchanged,
                 QCoreApplication::translate("pgtls::RootCertInstaller",
                     "%1 already holds exactly this bundle (%2); nothing was changed.")
                     .arg(r.path, certificatesText(bundle.count())));
 
-        // Keep the previous file before replacing it; NewOnly never overwrites an earlier backup.
+        // Keep the previous file before replacing it. O_EXCL never overwrites an earlier backup
+        // and never follows a symbolic link planted at the backup's name.
         const QString backup = freeBackupName(r.path, now);
-        QFile copy(backup);
-        if (!copy.open(QIODevice::WriteOnly | QIODevice::NewOnly)
-            || copy.write(previous) != previous.size() || !copy.flush()) {
-            const QString why = copy.errorString();
-            copy.close();
-            copy.remove();
+        const QString why = writeNewFile(backup, previous, QFileInfo(r.path).permissions());
+        if (!why.isEmpty())
             return finish(r, Status::Failed,
                 QCoreApplication::translate("pgtls::RootCertInstaller",
                     "Not installed: the backup %1 could not be written (%2); %3 was left as it "
                     "was.")
                     .arg(backup, why, r.path));
-        }
-        copy.setPermissions(old.permissions());
-        copy.close();
         r.backupPath = backup;
     }
 
-    QSaveFile out(r.path);
-    if (!out.open(QIODevice::WriteOnly))
-        return finish(r, Status::Failed,
-            QCoreApplication::translate(
-                "pgtls::RootCertInstaller", "Not installed: %1 could not be written (%2).")
-                .arg(r.path, out.errorString()));
-    // Set on the temporary file, so the mode is right the moment the file appears under its name.
-    out.setPermissions(fileMode0644);
-    out.write(content);
-    if (!out.commit())
+    const QString why = replaceAtomically(r.path, content);
+    if (why == QLatin1String("symlink"))
+        return finish(r, Status::Refused, symLinkRefusal(r.path));
+    if (!why.isEmpty())
         return finish(r, Status::Failed,
             QCoreApplication::translate("pgtls::RootCertInstaller",
                 "Not installed: %1 could not be written (%2); the previous file is unchanged.")
-                .arg(r.path, out.errorString()));
+                .arg(r.path, why));
 
     QString message = QCoreApplication::translate("pgtls::RootCertInstaller",
         "Installed %1 (%2) as %3, the file libpq uses when sslrootcert is not set.")

@@ -15,6 +15,9 @@ struct InstalledRootCert
 {
     QString path; // <home>/.postgresql/root.crt; empty when there is no home directory
     bool exists = false; // something is there (a directory counts, as for libpq)
+    // Non-empty when root.crt is a symbolic link: where it points (libpq reads the target;
+    // install() refuses to write through it).
+    QString linkTarget;
     CaBundle bundle; // what it holds, loaded (bundle.error says why not); empty when !exists
 };
 
@@ -24,7 +27,8 @@ struct RootCertInstallResult
     enum class Status {
         Installed, // the file was written (created, or replaced after a backup)
         Unchanged, // the installed file already had exactly these bytes; nothing was touched
-        Refused, // the bundle did not load (bundle.errorCode), or the target is not a file
+        Refused, // the bundle did not load (bundle.errorCode), or root.crt is not a regular file
+                 // (a symbolic link is refused too: its target is never written)
         Failed, // an I/O error (no home, cannot create ~/.postgresql, cannot write or back up)
     };
     Status status = Status::Failed;
@@ -38,9 +42,14 @@ struct RootCertInstallResult
 };
 
 // Shows and replaces libpq's default root certificate file. Installing keeps a backup of an
-// existing different file (root.crt.bak-YYYYMMDD-HHMMSS in local time, never overwriting an earlier
-// backup), writes atomically (QSaveFile) with mode 0644, and creates ~/.postgresql with mode 0700
-// when missing. Synchronous: it writes at most two small files.
+// existing different file (root.crt.bak-YYYYMMDD-HHMMSS in local time, created with O_EXCL: never
+// overwriting an earlier backup, never following a link planted at that name), writes atomically
+// (a new 0644 file beside it, renamed over root.crt), and creates ~/.postgresql with mode 0700
+// when missing. When root.crt is a symbolic link, install() refuses (Refused, the message names
+// the link and its target and says what to do): writing through it would overwrite the target,
+// and replacing the link would silently undo the user's own arrangement. Every file is read once
+// through SafeFile (a FIFO or a device is refused, never read). Synchronous: it writes at most
+// two small files.
 class RootCertInstaller
 {
 public:

@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 
 #include <cerrno>
 #include <cstring>
@@ -13,11 +14,6 @@
 namespace pgtls {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pgtls::SafeFile", text);
-}
 
 class Fd
 {
@@ -44,16 +40,21 @@ SafeFileStatus fromErrno(const QString &path, int err)
     s.errorNumber = err;
     if (err == ENOENT || err == ENOTDIR) {
         s.kind = SafeFileStatus::Kind::Missing;
-        s.error = tr("%1 does not exist").arg(path);
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 does not exist").arg(path);
     } else if (err == EACCES || err == EPERM) {
         s.kind = SafeFileStatus::Kind::Unreadable;
-        s.error = tr("%1 cannot be read: permission denied").arg(path);
+        s.error
+            = QCoreApplication::translate("pgtls::SafeFile", "%1 cannot be read: permission denied")
+                  .arg(path);
     } else if (err == ELOOP) {
         s.kind = SafeFileStatus::Kind::Unreadable;
-        s.error = tr("%1 cannot be read: too many levels of symbolic links").arg(path);
+        s.error = QCoreApplication::translate(
+            "pgtls::SafeFile", "%1 cannot be read: too many levels of symbolic links")
+                      .arg(path);
     } else {
         s.kind = SafeFileStatus::Kind::Unreadable;
-        s.error = tr("%1 cannot be read: %2").arg(path, QString::fromLocal8Bit(std::strerror(err)));
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 cannot be read: %2")
+                      .arg(path, QString::fromLocal8Bit(std::strerror(err)));
     }
     return s;
 }
@@ -67,28 +68,33 @@ SafeFileStatus classify(const QString &path, int fd, qint64 maxBytes)
         return fromErrno(path, errno);
     if (S_ISDIR(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Directory;
-        s.error = tr("%1 is a directory, not a file").arg(path);
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
+                      .arg(path);
     } else if (S_ISFIFO(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Fifo;
-        s.error = tr("%1 is a named pipe (FIFO), not a file: reading it would wait for a writer "
-                     "for ever")
+        s.error = QCoreApplication::translate("pgtls::SafeFile",
+            "%1 is a named pipe (FIFO), not a file: reading it would wait for a writer "
+            "for ever")
                       .arg(path);
     } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Device;
-        s.error = tr("%1 is a device, not a file: it may never end").arg(path);
+        s.error = QCoreApplication::translate(
+            "pgtls::SafeFile", "%1 is a device, not a file: it may never end")
+                      .arg(path);
     } else if (S_ISSOCK(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Socket;
-        s.error = tr("%1 is a socket, not a file").arg(path);
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a socket, not a file")
+                      .arg(path);
     } else if (!S_ISREG(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Device;
-        s.error = tr("%1 is not a regular file").arg(path);
+        s.error
+            = QCoreApplication::translate("pgtls::SafeFile", "%1 is not a regular file").arg(path);
     } else if (st.st_size > maxBytes) {
         s.kind = SafeFileStatus::Kind::TooLarge;
         s.size = st.st_size;
-        s.error = tr("%1 is %2 bytes, over the limit of %3 bytes for such a file")
-                      .arg(path)
-                      .arg(qint64(st.st_size))
-                      .arg(maxBytes);
+        s.error = QCoreApplication::translate(
+            "pgtls::SafeFile", "%1 is %2 bytes, over the limit of %3 bytes for such a file")
+                      .arg(path, QString::number(qint64(st.st_size)), QString::number(maxBytes));
     } else {
         s.kind = SafeFileStatus::Kind::Regular;
         s.size = st.st_size;
@@ -96,56 +102,88 @@ SafeFileStatus classify(const QString &path, int fd, qint64 maxBytes)
     return s;
 }
 
-SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readContents)
+SafeFileStatus symLink(const QString &path)
 {
+    SafeFileStatus s;
+    s.exists = true;
+    s.kind = SafeFileStatus::Kind::SymLink;
+    s.errorNumber = ELOOP;
+    s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a symbolic link (to %2)")
+                  .arg(path, QFileInfo(path).symLinkTarget());
+    return s;
+}
+
+SafeFileStatus openAndClassify(
+    const QString &path, qint64 maxBytes, bool readContents, SafeFile::Links links)
+{
+    const bool follow = links == SafeFile::Links::Follow;
     if (path.isEmpty()) {
         SafeFileStatus s;
         s.kind = SafeFileStatus::Kind::Missing;
         s.errorNumber = ENOENT;
-        s.error = tr("no file name was given");
+        s.error = QCoreApplication::translate("pgtls::SafeFile", "no file name was given");
         return s;
     }
     const QByteArray name = QFile::encodeName(path);
     // A look at the path first, so that devices and FIFOs are never even opened (opening some
     // devices has effects of its own); what is then opened is checked again through fstat().
     struct stat st;
-    if (::stat(name.constData(), &st) != 0)
+    if ((follow ? ::stat(name.constData(), &st) : ::lstat(name.constData(), &st)) != 0)
         return fromErrno(path, errno);
+    if (S_ISLNK(st.st_mode))
+        return symLink(path);
     if (!S_ISREG(st.st_mode)) {
         SafeFileStatus s;
+        s.exists = true;
         // classify() wants a descriptor; a directory can be opened harmlessly, anything else is
         // described from stat() alone.
         if (S_ISDIR(st.st_mode)) {
             s.kind = SafeFileStatus::Kind::Directory;
-            s.error = tr("%1 is a directory, not a file").arg(path);
+            s.error
+                = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
+                      .arg(path);
         } else if (S_ISFIFO(st.st_mode)) {
             s.kind = SafeFileStatus::Kind::Fifo;
-            s.error = tr("%1 is a named pipe (FIFO), not a file: reading it would wait for a "
-                         "writer for ever")
+            s.error = QCoreApplication::translate("pgtls::SafeFile",
+                "%1 is a named pipe (FIFO), not a file: reading it would wait for a "
+                "writer for ever")
                           .arg(path);
         } else if (S_ISSOCK(st.st_mode)) {
             s.kind = SafeFileStatus::Kind::Socket;
-            s.error = tr("%1 is a socket, not a file").arg(path);
+            s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a socket, not a file")
+                          .arg(path);
         } else {
             s.kind = SafeFileStatus::Kind::Device;
-            s.error = tr("%1 is a device, not a file: it may never end").arg(path);
+            s.error = QCoreApplication::translate(
+                "pgtls::SafeFile", "%1 is a device, not a file: it may never end")
+                          .arg(path);
         }
         return s;
     }
     // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
-    Fd fd(::open(name.constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    // O_NOFOLLOW: a link swapped in since lstat() is refused (ELOOP), not followed.
+    Fd fd(::open(name.constData(),
+        O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)));
     if (fd.get() < 0) {
         const int err = errno;
+        if (err == ELOOP && !follow)
+            return symLink(path);
         if (err == EISDIR) {
             SafeFileStatus s;
+            s.exists = true;
             s.kind = SafeFileStatus::Kind::Directory;
             s.errorNumber = err;
-            s.error = tr("%1 is a directory, not a file").arg(path);
+            s.error
+                = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
+                      .arg(path);
             return s;
         }
-        return fromErrno(path, err);
+        SafeFileStatus s = fromErrno(path, err);
+        s.exists = true; // stat() found it: opening it failed (permission denied, most often)
+        return s;
     }
     SafeFileStatus s = classify(path, fd.get(), maxBytes);
+    s.exists = true;
     if (!s.ok() || !readContents)
         return s;
 
@@ -162,17 +200,20 @@ SafeFileStatus openAndClassify(const QString &path, qint64 maxBytes, bool readCo
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return fromErrno(path, errno);
+            SafeFileStatus failed = fromErrno(path, errno);
+            failed.exists = true;
+            return failed;
         }
         if (n == 0)
             break;
         if (data.size() + n > maxBytes) {
             SafeFileStatus big;
+            big.exists = true;
             big.kind = SafeFileStatus::Kind::TooLarge;
             big.size = data.size() + n;
-            big.error = tr("%1 grew over the limit of %2 bytes while being read")
-                            .arg(path)
-                            .arg(maxBytes);
+            big.error = QCoreApplication::translate(
+                "pgtls::SafeFile", "%1 grew over the limit of %2 bytes while being read")
+                            .arg(path, QString::number(maxBytes));
             return big;
         }
         data.append(buffer, int(n));
@@ -203,18 +244,20 @@ QString SafeFileStatus::kindName(Kind kind)
         return QStringLiteral("too-large");
     case Kind::Unreadable:
         return QStringLiteral("unreadable");
+    case Kind::SymLink:
+        return QStringLiteral("symlink");
     }
     return QString();
 }
 
-SafeFileStatus SafeFile::check(const QString &path, qint64 maxBytes)
+SafeFileStatus SafeFile::check(const QString &path, qint64 maxBytes, Links links)
 {
-    return openAndClassify(path, maxBytes, false);
+    return openAndClassify(path, maxBytes, false, links);
 }
 
-SafeFileStatus SafeFile::read(const QString &path, qint64 maxBytes)
+SafeFileStatus SafeFile::read(const QString &path, qint64 maxBytes, Links links)
 {
-    return openAndClassify(path, maxBytes, true);
+    return openAndClassify(path, maxBytes, true, links);
 }
 
 } // namespace pgtls

@@ -23,8 +23,12 @@ struct SafeFileStatus
         Socket,
         TooLarge,     // a regular file over the bound
         Unreadable,   // permission denied, a directory on the way not searchable, an I/O error
+        SymLink,      // a symbolic link, with Links::DoNotFollow only
     };
     Kind kind = Kind::Missing;
+    // stat() found something at the path (what libpq's own stat() test sees: a FIFO, a directory
+    // or an unreadable file "exists" for libpq, a dangling link does not).
+    bool exists = false;
     qint64 size = -1;       // fstat()'s size for a regular file
     int errorNumber = 0;    // errno of the failing call, when one failed
     QByteArray data;        // the contents, for read() of a Regular file
@@ -32,7 +36,7 @@ struct SafeFileStatus
 
     bool ok() const { return kind == Kind::Regular; }
     // A name for the kind: "regular", "missing", "directory", "fifo", "device", "socket",
-    // "too-large", "unreadable".
+    // "too-large", "unreadable", "symlink".
     static QString kindName(Kind kind);
 };
 
@@ -42,11 +46,18 @@ public:
     // The default bound: far above any CA bundle, certificate, key or service file.
     static constexpr qint64 kDefaultMaxBytes = 16 * 1024 * 1024;
 
+    // Follow: a symbolic link is looked through (as libpq and OpenSSL do). DoNotFollow: a link at
+    // `path` itself is Kind::SymLink, never opened (lstat() and O_NOFOLLOW), for a file about to
+    // be replaced (RootCertInstaller).
+    enum class Links { Follow, DoNotFollow };
+
     // What `path` is, without reading it (open(O_NONBLOCK) + fstat(); never blocks on a FIFO).
-    static SafeFileStatus check(const QString &path, qint64 maxBytes = kDefaultMaxBytes);
+    static SafeFileStatus check(
+        const QString &path, qint64 maxBytes = kDefaultMaxBytes, Links links = Links::Follow);
     // check(), then the whole contents read through the same descriptor (at most maxBytes; a file
     // that grew beyond the bound while being read is TooLarge).
-    static SafeFileStatus read(const QString &path, qint64 maxBytes = kDefaultMaxBytes);
+    static SafeFileStatus read(
+        const QString &path, qint64 maxBytes = kDefaultMaxBytes, Links links = Links::Follow);
 };
 
 } // namespace pgtls

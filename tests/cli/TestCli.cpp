@@ -11,9 +11,12 @@
 #include <QStandardPaths>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace pgtls;
 using namespace pgtls::lab;
@@ -71,6 +74,9 @@ private slots:
     void environmentIsHonoured();
     void htmlReportIsWritten();
     void homeDirectoryRootCertIsLibpqs();
+    void filesThatBlockOrFloodEndAtOnceWithExitTwo_data();
+    void filesThatBlockOrFloodEndAtOnceWithExitTwo();
+    void aFifoAsTheDefaultRootCertDoesNotHangTheProbe();
     void disableNeverCountsAsEncrypted();
     void fullInspectionAnswersTheCoreQuestion();
     void matrixFlagFillsTheMatrix();
@@ -83,6 +89,7 @@ private slots:
 private:
     QStringList labArgs(const QString &host) const;
     Lab *m_lab = nullptr;
+    QTemporaryDir m_files; // FIFOs and huge files for the rows that need them
 };
 
 void TestCli::initTestCase()
@@ -275,6 +282,86 @@ void TestCli::homeDirectoryRootCertIsLibpqs()
     QVERIFY2(r.exitCode == 0, r.out.constData());
     QCOMPARE(r.json().value(QStringLiteral("root_cert")).toObject().value(QStringLiteral("path")).toString(),
              home.filePath(QStringLiteral(".postgresql/root.crt")));
+}
+
+void TestCli::filesThatBlockOrFloodEndAtOnceWithExitTwo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("env"); // NAME=value
+    QTest::addColumn<QString>("message");
+    QVERIFY(m_files.isValid());
+    const QString fifo = m_files.filePath(QStringLiteral("ca.fifo"));
+    if (!QFileInfo::exists(fifo))
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const QString big = m_files.filePath(QStringLiteral("big.pem"));
+    {
+        QFile f(big);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(20 * 1024 * 1024)); // sparse
+    }
+    const QString p = QStringLiteral("--probe-only");
+    const QStringList target { p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--hostaddr"),
+                               QStringLiteral("127.0.0.1") };
+    QTest::newRow("a FIFO as --sslrootcert ends at once with exit 2, naming the file")
+        << (QStringList(target) << QStringLiteral("--sslrootcert") << fifo) << QStringList()
+        << QStringLiteral("--sslrootcert: \"%1\" is a named pipe (FIFO)").arg(fifo);
+    QTest::newRow("a FIFO as sslrootcert in the connection string ends at once with exit 2")
+        << QStringList { p, QStringLiteral("host=x hostaddr=127.0.0.1 sslrootcert=%1").arg(fifo) }
+        << QStringList() << QStringLiteral("sslrootcert: \"%1\" is a named pipe (FIFO)").arg(fifo);
+    QTest::newRow("a FIFO as PGSSLROOTCERT ends at once with exit 2")
+        << target << QStringList { QStringLiteral("PGSSLROOTCERT=") + fifo }
+        << QStringLiteral("sslrootcert: \"%1\" is a named pipe (FIFO)").arg(fifo);
+    QTest::newRow("/dev/zero as --sslrootcert is refused without reading it")
+        << (QStringList(target) << QStringLiteral("--sslrootcert") << QStringLiteral("/dev/zero"))
+        << QStringList() << QStringLiteral("--sslrootcert: \"/dev/zero\" is a device");
+    QTest::newRow("a 20 MiB --sslrootcert is refused without reading it")
+        << (QStringList(target) << QStringLiteral("--sslrootcert") << big) << QStringList()
+        << QStringLiteral("--sslrootcert: \"%1\" is 20.0 MiB, over the limit").arg(big);
+    QTest::newRow("a FIFO as sslcert ends at once with exit 2, naming the file")
+        << QStringList { p, QStringLiteral("host=x hostaddr=127.0.0.1 sslcert=%1").arg(fifo) }
+        << QStringList() << QStringLiteral("sslcert: The client certificate %1 (sslcert) is a named pipe").arg(fifo);
+    QTest::newRow("/dev/zero as PGSSLCRL ends at once with exit 2, naming the file")
+        << (QStringList(target) << QStringLiteral("--sslrootcert") << m_lab->caBundlePath())
+        << QStringList { QStringLiteral("PGSSLCRL=/dev/zero") }
+        << QStringLiteral("sslcrl: The certificate revocation list /dev/zero (sslcrl) is a device");
+}
+
+void TestCli::filesThatBlockOrFloodEndAtOnceWithExitTwo()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, env);
+    QFETCH(QString, message);
+    QMap<QString, QString> environment;
+    for (const QString &e : env)
+        environment.insert(e.section(QLatin1Char('='), 0, 0), e.section(QLatin1Char('='), 1));
+    QElapsedTimer timer;
+    timer.start();
+    const Run r = runCli(args, environment, 10000);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::aFifoAsTheDefaultRootCertDoesNotHangTheProbe()
+{
+    // libpq's default ~/.postgresql/root.crt as a FIFO: the probe verifies against it without
+    // blocking, and the report says what the file is.
+    QTemporaryDir home;
+    QVERIFY(QDir(home.path()).mkpath(QStringLiteral(".postgresql")));
+    const QString rootCrt = home.filePath(QStringLiteral(".postgresql/root.crt"));
+    QCOMPARE(::mkfifo(QFile::encodeName(rootCrt).constData(), 0600), 0);
+    QStringList args = labArgs(Lab::endpointHostName());
+    args.removeAt(args.indexOf(QStringLiteral("--sslrootcert")) + 1);
+    args.removeAll(QStringLiteral("--sslrootcert"));
+    QElapsedTimer timer;
+    timer.start();
+    const Run r = runCli(args << QStringLiteral("--json"), { { QStringLiteral("HOME"), home.path() } }, 20000);
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(r.exitCode == 1, r.out.constData());
+    const QJsonObject j = r.json();
+    QCOMPARE(j.value(QStringLiteral("root_cert")).toObject().value(QStringLiteral("path")).toString(), rootCrt);
+    QVERIFY2(r.out.contains("named pipe (FIFO)"), r.out.constData());
 }
 
 void TestCli::disableNeverCountsAsEncrypted()

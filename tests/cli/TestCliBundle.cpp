@@ -3,6 +3,7 @@
 // local HTTPS server (127.0.0.1 only), run as a user runs them.
 #include "../core/LocalHttpsServer.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace pgtls::testing;
 
@@ -56,6 +59,8 @@ private slots:
     void infoOnTheRetired2019BundleExitsOne();
     void infoExitCodes_data();
     void infoExitCodes();
+    void filesThatBlockOrFloodEndAtOnceWithExitTwo_data();
+    void filesThatBlockOrFloodEndAtOnceWithExitTwo();
     void downloadWritesTheBundleAndReportsTheUpdate();
     void failedDownloadLeavesOutIntact_data();
     void failedDownloadLeavesOutIntact();
@@ -261,6 +266,47 @@ void TestCliBundle::infoExitCodes()
     const Run r = runCli(QStringList { QStringLiteral("bundle") } + args);
     QVERIFY2(r.exitCode == exitCode, qPrintable(r.all()));
     QVERIFY2(r.all().contains(fragment), qPrintable(r.all()));
+}
+
+void TestCliBundle::filesThatBlockOrFloodEndAtOnceWithExitTwo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("fragment"); // in stderr
+
+    const QString fifo = m_dir.filePath(QStringLiteral("bundle.fifo"));
+    if (!QFileInfo::exists(fifo))
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const QString zeroLink = m_dir.filePath(QStringLiteral("zero.pem"));
+    if (!QFileInfo(zeroLink).isSymLink())
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), zeroLink));
+
+    QTest::newRow("bundle info on a FIFO exits 2 at once, naming the file as a named pipe")
+        << QStringList { QStringLiteral("info"), fifo }
+        << QStringLiteral("%1 is a named pipe (FIFO)").arg(fifo);
+    QTest::newRow("bundle info on /dev/zero exits 2 at once without reading it")
+        << QStringList { QStringLiteral("info"), QStringLiteral("/dev/zero") }
+        << QStringLiteral("/dev/zero is a device");
+    QTest::newRow("bundle info on a link to /dev/zero exits 2 at once without reading it")
+        << QStringList { QStringLiteral("info"), zeroLink }
+        << QStringLiteral("%1 is a device").arg(zeroLink);
+    QTest::newRow("bundle download with a FIFO as --download-ca exits 2 at once, naming it")
+        << QStringList { QStringLiteral("download"), QStringLiteral("--download-ca"), fifo,
+               QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never-written.pem")) }
+        << QStringLiteral("--download-ca: cannot read \"%1\"").arg(fifo);
+}
+
+void TestCliBundle::filesThatBlockOrFloodEndAtOnceWithExitTwo()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, fragment);
+    QElapsedTimer timer;
+    timer.start();
+    const Run r = runCli(QStringList { QStringLiteral("bundle") } + args);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(r.exitCode == 2, qPrintable(r.all()));
+    QVERIFY2(QString::fromUtf8(r.err).contains(fragment), qPrintable(r.all()));
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("never-written.pem"))));
 }
 
 void TestCliBundle::downloadWritesTheBundleAndReportsTheUpdate()

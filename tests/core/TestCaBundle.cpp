@@ -5,6 +5,7 @@
 #include "RootCertInstaller.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -117,6 +118,12 @@ private slots:
     void installerRefusesABrokenBundle_data();
     void installerRefusesABrokenBundle();
     void installerConvertsPkcs7ToPem();
+    void installerRefusesASymlinkedRootCrtAndLeavesItsTarget_data();
+    void installerRefusesASymlinkedRootCrtAndLeavesItsTarget();
+    void installerNeverFollowsALinkPlantedAtTheBackupName_data();
+    void installerNeverFollowsALinkPlantedAtTheBackupName();
+    void installerRefusesWhatIsNotAFileWithoutReadingIt_data();
+    void installerRefusesWhatIsNotAFileWithoutReadingIt();
 
     void snapshotIsTheShippedGlobalBundle();
     void snapshotTellsItsAge_data();
@@ -534,7 +541,9 @@ void TestCaBundle::reportsBadInputPrecisely_data()
     QTest::newRow("a directory is refused as a directory")
         << u"directory"_s << QByteArray() << u"directory"_s << u"is a directory"_s;
     QTest::newRow("a FIFO is refused without waiting for a writer")
-        << u"fifo"_s << QByteArray() << u"unreadable"_s << u"not a regular file"_s;
+        << u"fifo"_s << QByteArray() << u"not-a-file"_s << u"named pipe (FIFO)"_s;
+    QTest::newRow("a link to /dev/zero is refused without reading it")
+        << u"dev-zero-link"_s << QByteArray() << u"not-a-file"_s << u"is a device"_s;
     QTest::newRow("a file over 16 MiB is refused")
         << u"huge"_s << QByteArray() << u"too-large"_s << u"16 MiB"_s;
     QTest::newRow("an empty file is reported as empty")
@@ -613,6 +622,8 @@ void TestCaBundle::reportsBadInputPrecisely()
         QVERIFY(QDir(dir.path()).mkdir(u"bundle.pem"_s));
     } else if (kind == u"fifo"_s) {
         QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0644), 0);
+    } else if (kind == u"dev-zero-link"_s) {
+        QVERIFY(QFile::link(u"/dev/zero"_s, path));
     } else if (kind == u"huge"_s) {
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -1035,6 +1046,128 @@ void TestCaBundle::installerConvertsPkcs7ToPem()
     const CaBundle installed = CaBundle::load(installer.targetPath());
     QCOMPARE(installed.format, CaBundle::Format::Pem);
     QCOMPARE(fingerprints(installed), m_globalFingerprints);
+}
+
+void TestCaBundle::installerRefusesASymlinkedRootCrtAndLeavesItsTarget_data()
+{
+    QTest::addColumn<bool>("absolute");
+    QTest::newRow("a root.crt linked to an absolute path is refused, its target unchanged")
+        << true;
+    QTest::newRow("a root.crt linked to a relative path is refused, its target unchanged")
+        << false;
+}
+
+void TestCaBundle::installerRefusesASymlinkedRootCrtAndLeavesItsTarget()
+{
+    QFETCH(bool, absolute);
+    QTemporaryDir home;
+    const RootCertInstaller installer(home.path());
+    QVERIFY(QDir(home.path()).mkpath(u".postgresql"_s));
+    QVERIFY(QDir(home.path()).mkpath(u"shared"_s));
+    const QString target = home.filePath(u"shared/ca.pem"_s);
+    QVERIFY(writeFile(target, m_usEast1));
+    const QString link = installer.targetPath();
+    QVERIFY(QFile::link(absolute ? target : u"../shared/ca.pem"_s, link));
+
+    const RootCertInstallResult r = installer.install(rds("global-bundle.pem"), now);
+    QCOMPARE(r.status, RootCertInstallResult::Status::Refused);
+    QVERIFY(!r.ok());
+    QVERIFY(r.backupPath.isEmpty());
+    QVERIFY2(r.message.contains(link) && r.message.contains(target)
+            && r.message.contains(u"symbolic link"_s) && r.message.contains(u"rm "_s)
+            && r.message.contains(u"nothing was written"_s),
+        qPrintable(r.message));
+    QCOMPARE(readAll(target), m_usEast1);
+    QVERIFY(QFileInfo(link).isSymLink());
+    QCOMPARE(QFileInfo(link).symLinkTarget(), target);
+    QCOMPARE(QDir(home.path() + u"/.postgresql"_s).entryList(QDir::AllEntries | QDir::NoDotAndDotDot
+                 | QDir::System | QDir::Hidden),
+        QStringList { u"root.crt"_s });
+    // What libpq uses is still shown: the link and what it points to.
+    const InstalledRootCert current = installer.current();
+    QCOMPARE(current.linkTarget, target);
+    QCOMPARE(current.bundle.count(), 3);
+    // The same for bytes in memory (a download or the snapshot).
+    QCOMPARE(installer.install(RdsBundleSnapshot::pem(), u"snapshot"_s, now).status,
+        RootCertInstallResult::Status::Refused);
+    QCOMPARE(readAll(target), m_usEast1);
+}
+
+void TestCaBundle::installerNeverFollowsALinkPlantedAtTheBackupName_data()
+{
+    QTest::addColumn<bool>("victimExists");
+    QTest::newRow("a link at the backup name to an existing file does not overwrite that file")
+        << true;
+    QTest::newRow("a link at the backup name to a missing file does not create that file")
+        << false;
+}
+
+void TestCaBundle::installerNeverFollowsALinkPlantedAtTheBackupName()
+{
+    QFETCH(bool, victimExists);
+    QTemporaryDir home;
+    const RootCertInstaller installer(home.path());
+    QVERIFY(installer.install(rds("us-east-1-bundle.pem"), now).ok());
+    const QString victim = home.filePath(u"victim.txt"_s);
+    if (victimExists)
+        QVERIFY(writeFile(victim, "keep me\n"));
+    const QString planted = installer.targetPath() + u".bak-"_s
+        + now.toLocalTime().toString(u"yyyyMMdd-HHmmss"_s);
+    QVERIFY(QFile::link(victim, planted));
+
+    const RootCertInstallResult r = installer.install(rds("global-bundle.pem"), now);
+    QCOMPARE(r.status, RootCertInstallResult::Status::Installed);
+    QVERIFY(r.backupPath != planted);
+    QVERIFY(!QFileInfo(r.backupPath).isSymLink());
+    QCOMPARE(readAll(r.backupPath), m_usEast1);
+    QCOMPARE(readAll(installer.targetPath()), m_global);
+    QVERIFY(QFileInfo(planted).isSymLink());
+    if (victimExists)
+        QCOMPARE(readAll(victim), QByteArray("keep me\n"));
+    else
+        QVERIFY(!QFileInfo::exists(victim));
+}
+
+void TestCaBundle::installerRefusesWhatIsNotAFileWithoutReadingIt_data()
+{
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<QString>("what");
+    QTest::newRow("a FIFO offered as the bundle is refused without waiting for a writer")
+        << u"bundle"_s << u"fifo"_s;
+    QTest::newRow("/dev/zero offered as the bundle is refused without reading it")
+        << u"bundle"_s << u"/dev/zero"_s;
+    QTest::newRow("a FIFO at root.crt is refused without waiting for a writer")
+        << u"root.crt"_s << u"fifo"_s;
+    QTest::newRow("a directory at root.crt is refused") << u"root.crt"_s << u"directory"_s;
+}
+
+void TestCaBundle::installerRefusesWhatIsNotAFileWithoutReadingIt()
+{
+    QFETCH(QString, where);
+    QFETCH(QString, what);
+    QTemporaryDir home;
+    const RootCertInstaller installer(home.path());
+    QVERIFY(QDir(home.path()).mkpath(u".postgresql"_s));
+    QString path = where == u"bundle"_s ? home.filePath(u"offered.pem"_s) : installer.targetPath();
+    if (what == u"fifo"_s)
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0644), 0);
+    else if (what == u"directory"_s)
+        QVERIFY(QDir().mkdir(path));
+    else
+        path = what;
+
+    QElapsedTimer timer;
+    timer.start();
+    const RootCertInstallResult r
+        = installer.install(where == u"bundle"_s ? path : rds("global-bundle.pem"), now);
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(r.status, RootCertInstallResult::Status::Refused);
+    QVERIFY2(r.message.contains(path), qPrintable(r.message));
+    if (where == u"bundle"_s)
+        QCOMPARE(r.bundle.errorCode, u"not-a-file"_s);
+    else
+        QVERIFY2(r.message.contains(u"not a regular file"_s), qPrintable(r.message));
+    QCOMPARE(QFileInfo(installer.targetPath()).isFile(), false);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QElapsedTimer>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+
+#include <sys/stat.h>
 
 using namespace pgtls;
 using namespace pgtls::lab;
@@ -28,6 +34,11 @@ private slots:
     void reportsCaFileProblems_data();
     void reportsCaFileProblems();
     void withoutCaFileNothingIsAttempted();
+    void failsWithOpenSslsOwnFileLoaderMessage_data();
+    void failsWithOpenSslsOwnFileLoaderMessage();
+    void aCaFileThatIsNotAFileIsRefusedAtOnce_data();
+    void aCaFileThatIsNotAFileIsRefusedAtOnce();
+    void aCrlInTheCaFileIsLoadedAsOpenSslLoadsIt();
 
 private:
     IssuedCert make(const QString &cn, bool ca, const QDateTime &from, const QDateTime &to,
@@ -312,6 +323,97 @@ void TestChainVerifier::withoutCaFileNothingIsAttempted()
             = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }), QString(), m_now);
     QVERIFY(!r.attempted);
     QVERIFY(!r.trusted);
+}
+
+// The same files given to OpenSSL's own loader (what libpq 15 calls): the first error of the
+// queue, as libpq's SSLerrmessage() shows it, is the one our memory loader reports.
+void TestChainVerifier::failsWithOpenSslsOwnFileLoaderMessage_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("an empty file fails as OpenSSL's loader fails") << QByteArray();
+    QTest::newRow("plain text fails as OpenSSL's loader fails")
+            << QByteArray("these are not the certificates you are looking for\n");
+    QTest::newRow("bad base64 fails as OpenSSL's loader fails")
+            << QByteArray("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n");
+    QTest::newRow("a block without its END line fails as OpenSSL's loader fails")
+            << QByteArray("-----BEGIN CERTIFICATE-----\nMIIB\n");
+    QTest::newRow("a key alone fails as OpenSSL's loader fails")
+            << PrivateKey::generate(PrivateKey::Type::EcP256).toPem();
+}
+
+void TestChainVerifier::failsWithOpenSslsOwnFileLoaderMessage()
+{
+    QFETCH(QByteArray, content);
+    const QString path = writeFile(u"openssl-compare.pem"_s, content);
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    QVERIFY(ctx);
+    ERR_clear_error();
+    const int loaded
+            = SSL_CTX_load_verify_locations(ctx, QFile::encodeName(path).constData(), nullptr);
+    const unsigned long first = ERR_get_error();
+    ERR_clear_error();
+    SSL_CTX_free(ctx);
+    QCOMPARE(loaded, 0);
+    const QString expected = u"could not read root certificate file \"%1\": %2"_s.arg(
+            path, QString::fromLatin1(ERR_reason_error_string(first)));
+    const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }), path, m_now);
+    QCOMPARE(r.error, expected);
+}
+
+void TestChainVerifier::aCaFileThatIsNotAFileIsRefusedAtOnce_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("a FIFO as the CA file is refused without waiting for a writer")
+            << u"fifo"_s << u"is a named pipe (FIFO)"_s;
+    QTest::newRow("/dev/zero as the CA file is refused without reading it")
+            << u"/dev/zero"_s << u"is a device"_s;
+    QTest::newRow("a 20 MiB CA file is refused without parsing it")
+            << u"large"_s << u"is 20971520 bytes, over the limit"_s;
+}
+
+void TestChainVerifier::aCaFileThatIsNotAFileIsRefusedAtOnce()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, expected);
+    QString path = kind;
+    if (kind == u"fifo"_s) {
+        path = m_dir.filePath(u"ca.fifo"_s);
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    } else if (kind == u"large"_s) {
+        path = writeFile(u"large.pem"_s, QByteArray(20 * 1024 * 1024, 'A'));
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }), path, m_now);
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(r.attempted);
+    QVERIFY(!r.trusted);
+    QVERIFY2(r.error.startsWith(u"root certificate file \"%1\" "_s.arg(path))
+                     && r.error.contains(expected),
+             qPrintable(r.error));
+}
+
+// X509_load_cert_crl_file() loads CRLs too (and counts them): a file holding a CRL besides the
+// root still anchors the chain.
+void TestChainVerifier::aCrlInTheCaFileIsLoadedAsOpenSslLoadsIt()
+{
+    const QByteArray rootPem
+            = CertificateInfo::fromDer(m_certs.value(u"root"_s).der).toPem().toLatin1();
+    // A syntactically valid CRL block that does not parse makes OpenSSL's loader fail: compare.
+    const QString path = writeFile(u"root+junk-crl.pem"_s,
+                                   rootPem
+                                           + "-----BEGIN X509 CRL-----\nAAAA\n"
+                                             "-----END X509 CRL-----\n");
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    ERR_clear_error();
+    const int loaded
+            = SSL_CTX_load_verify_locations(ctx, QFile::encodeName(path).constData(), nullptr);
+    ERR_clear_error();
+    SSL_CTX_free(ctx);
+    const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }), path, m_now);
+    QCOMPARE(r.error.startsWith(u"could not read root certificate file"_s), loaded != 1);
+    QCOMPARE(r.trusted, loaded == 1);
 }
 
 QTEST_GUILESS_MAIN(TestChainVerifier)
