@@ -57,6 +57,7 @@ void Inspector::start(const Endpoint &endpoint, const InspectionOptions &options
 
     PgSession::Options sessionOptions;
     sessionOptions.timeoutMs = options.timeoutMs;
+    sessionOptions.homeDirectory = options.homeDirectory;
     m_session = newSession();
     m_session->start(endpoint, options.password, sessionOptions);
 

@@ -116,8 +116,13 @@ void judgeSession(InspectionReport &r)
 {
     const SessionResult &s = r.session;
     const SslMode mode = r.endpoint.sslmode;
+    // libpq connected, but the server then did not answer the server-view queries within the
+    // bound: the inspection did not finish (a server that logs in and then stalls).
+    const bool stalledAfterLogin = s.connected && s.errorCode == QLatin1String("timeout");
     if (s.connected) {
-        r.ok = mode >= SslMode::Require ? s.sslInUse : true;
+        r.ok = !stalledAfterLogin && (mode >= SslMode::Require ? s.sslInUse : true);
+        if (stalledAfterLogin)
+            add(r, QStringLiteral("timeout"), s.error);
         if (!s.sslInUse) {
             add(r, QStringLiteral("not-encrypted"));
         } else {
@@ -162,7 +167,10 @@ void judgeSession(InspectionReport &r)
     const bool proxy = r.hasProblem(QStringLiteral("tls-terminated-by-proxy"));
     if (!s.connected)
         return;
-    if (proxy)
+    if (stalledAfterLogin)
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Connected, but the server did not answer the inspection's queries in time");
+    else if (proxy)
         r.summary = QCoreApplication::translate("pgtls::Judge",
             "Encrypted only as far as a proxy: the server sees this session unencrypted");
     else if (!s.sslInUse)

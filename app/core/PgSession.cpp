@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "PgSession.h"
 
+#include "ClientFiles.h"
+#include "RootCert.h"
 #include "SafeText.h"
 
 #include <QElapsedTimer>
@@ -58,6 +60,15 @@ QString quoteConninfoValue(const QString &value)
     quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
     quoted.replace(QLatin1Char('\''), QLatin1String("\\'"));
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+// Without a hook of the application's, OpenSSL asks for an encrypted client key's passphrase on
+// the terminal, blocking our event loop (and a GUI with no terminal for ever). libpq's default
+// hook gives OpenSSL the sslpassword parameter when one is set (a service file may hold it) and
+// an empty passphrase otherwise, so the key fails to load with libpq's own message instead.
+int keyPassphraseHook(char *buffer, int size, PGconn *conn)
+{
+    return PQdefaultSSLKeyPassHook_OpenSSL(buffer, size, conn);
 }
 
 void wipe(QString &text)
@@ -141,6 +152,19 @@ void PgSession::Private::start()
     clock.start();
     if (options.timeoutMs > 0)
         deadline.start(options.timeoutMs);
+
+    const QString home = options.homeDirectory.isEmpty() ? RootCert::libpqHomeDirectory()
+                                                         : options.homeDirectory;
+    const QList<ClientFileIssue> unsafeFiles = ClientFiles::check(endpoint, endpoint.sslmode, home);
+    if (!unsafeFiles.isEmpty()) {
+        QStringList messages;
+        for (const ClientFileIssue &issue : unsafeFiles)
+            messages << issue.message;
+        result.connectMs = 0;
+        // finished() still comes from the event loop (fail() queues it).
+        fail(QStringLiteral("client-file-unsafe"), messages.join(QLatin1Char(' ')));
+        return;
+    }
 
     // libpq must not resolve names itself (getaddrinfo() blocks): resolve with QHostInfo unless
     // hostaddr is given, the host is an IP literal, a Unix socket directory, or empty (libpq's
@@ -674,7 +698,13 @@ void PgSession::Private::finish()
 PgSession::PgSession(QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))
-{ }
+{
+    static const bool hookInstalled = [] {
+        PQsetSSLKeyPassHook_OpenSSL(&keyPassphraseHook);
+        return true;
+    }();
+    Q_UNUSED(hookInstalled);
+}
 
 PgSession::~PgSession() = default;
 

@@ -88,6 +88,11 @@ public:
         // then accepts only SCRAM-SHA-256-PLUS. With the password withheld, the attempt learns
         // whether the server offers it ("password-needed") or not ("channel-binding-unavailable").
         bool requireChannelBinding = false;
+        // libpq's home directory (for ~/.postgresql/*); empty: RootCert::libpqHomeDirectory().
+        // Before libpq is started, the files it would open are checked (ClientFiles): a FIFO, a
+        // device or a huge file there would hang our thread inside libpq, so such an attempt is
+        // not started and ends with "client-file-unsafe".
+        QString homeDirectory;
     };
 
     // Whatever the server sends, one attempt keeps this little: at most kMaxBytes received

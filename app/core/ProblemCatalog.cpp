@@ -555,7 +555,8 @@ QStringList ProblemCatalog::knownCodes()
              QStringLiteral("cert-expires-soon"), QStringLiteral("not-encrypted"), QStringLiteral("plaintext-accepted"),
              QStringLiteral("tls-terminated-by-proxy"), QStringLiteral("tls-parameters-differ"),
              QStringLiteral("sslinfo-missing"), QStringLiteral("server-flood"),
-             QStringLiteral("channel-binding-unavailable"), QStringLiteral("server-view-incomplete") };
+             QStringLiteral("channel-binding-unavailable"), QStringLiteral("server-view-incomplete"),
+             QStringLiteral("client-file-unsafe") };
 }
 
 } // namespace pgtls
