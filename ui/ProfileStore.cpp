@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ProfileStore.h"
 
+#include "SecretKeywords.h"
+
 #include <QCoreApplication>
 #include <QSettings>
 #include <QUrl>
@@ -33,6 +35,39 @@ QString lastUsedKey()
     return QLatin1String(kGroup) + QLatin1Char('/') + QLatin1String(kLastUsedKey);
 }
 
+// A libpq keyword whose value is a secret (password, sslpassword: libpq's own list). Compared
+// without case too: libpq would refuse "PASSWORD", but such a key's value is still nobody's business.
+bool isSecretKey(const QString &key)
+{
+    if (SecretKeywords::isSecret(key))
+        return true;
+    const QStringList &secrets = SecretKeywords::all();
+    return std::any_of(secrets.cbegin(), secrets.cend(),
+        [&key](const QString &s) { return key.compare(s, Qt::CaseInsensitive) == 0; });
+}
+
+// Removes every secret option from every profile group (settings written by an older version,
+// or edited by hand); true when one was found.
+bool scrubSecrets(QSettings &s)
+{
+    bool found = false;
+    s.beginGroup(QLatin1String(kGroup));
+    const QStringList groups = s.childGroups();
+    for (const QString &g : groups) {
+        s.beginGroup(g + QStringLiteral("/options"));
+        const QStringList keys = s.childKeys();
+        for (const QString &k : keys) {
+            if (isSecretKey(QUrl::fromPercentEncoding(k.toLatin1()))) {
+                s.remove(k);
+                found = true;
+            }
+        }
+        s.endGroup();
+    }
+    s.endGroup();
+    return found;
+}
+
 void writeProfile(QSettings &s, const Profile &p)
 {
     const Endpoint &ep = p.endpoint;
@@ -54,8 +89,8 @@ void writeProfile(QSettings &s, const Profile &p)
     s.setValue(QStringLiteral("rememberPassword"), p.rememberPassword);
     s.beginGroup(QStringLiteral("options"));
     for (auto it = ep.extraOptions.cbegin(); it != ep.extraOptions.cend(); ++it) {
-        // Never a password, whatever the endpoint carried.
-        if (it.key().compare(QLatin1String("password"), Qt::CaseInsensitive) == 0)
+        // Never a password or a key passphrase, whatever the endpoint carried.
+        if (isSecretKey(it.key()))
             continue;
         s.setValue(encodeName(it.key()), it.value());
     }
@@ -69,7 +104,11 @@ ProfileStore::ProfileStore(const QString &settingsFile)
     : m_settings(settingsFile.isEmpty()
             ? std::make_unique<QSettings>()
             : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat))
-{ }
+{
+    // A secret an older version (or a hand edit) left in the settings leaves the disk now.
+    if (scrubSecrets(*m_settings))
+        m_settings->sync();
+}
 
 ProfileStore::~ProfileStore() = default;
 
@@ -127,7 +166,7 @@ std::optional<Profile> ProfileStore::profile(const QString &name) const
     const QStringList keys = s.childKeys();
     for (const QString &k : keys) {
         const QString key = QUrl::fromPercentEncoding(k.toLatin1());
-        if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) != 0)
+        if (!isSecretKey(key))
             ep.extraOptions.insert(key, s.value(k).toString());
     }
     s.endGroup();
