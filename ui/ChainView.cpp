@@ -83,6 +83,7 @@ ChainView::ChainView(QWidget *parent)
     m_scroll->setMinimumWidth(240);
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_empty = new QLabel(this);
+    m_empty->setTextFormat(Qt::PlainText);
     m_empty->setObjectName(QStringLiteral("chainEmpty"));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -268,6 +269,7 @@ void ChainView::addNode(ChainCard *card, const Node &node)
 {
     if (!m_cards.isEmpty()) {
         auto *link = new QLabel(tr("\u25BC issued by"), m_column);
+        link->setTextFormat(Qt::PlainText);
         link->setObjectName(QStringLiteral("chainLink"));
         link->setAlignment(Qt::AlignCenter);
         link->setForegroundRole(QPalette::PlaceholderText);

@@ -53,6 +53,7 @@ HostNameView::HostNameView(QWidget *parent)
     m_hostaddr = textLabel(QStringLiteral("hostAddrNote"), m_content);
     m_hostaddr->setForegroundRole(QPalette::PlaceholderText);
     m_resultIcon = new QLabel(m_content);
+    m_resultIcon->setTextFormat(Qt::PlainText);
     m_resultIcon->setObjectName(QStringLiteral("hostResultIcon"));
     m_resultIcon->setAlignment(Qt::AlignTop);
     m_result = textLabel(QStringLiteral("hostResult"), m_content);
@@ -82,6 +83,7 @@ HostNameView::HostNameView(QWidget *parent)
     m_aliasBox = new QWidget(m_content);
     m_aliasBox->setObjectName(QStringLiteral("hostAliasBox"));
     auto *aliasIcon = new QLabel(m_aliasBox);
+    aliasIcon->setTextFormat(Qt::PlainText);
     aliasIcon->setPixmap(iconPixmap("info", 22, this));
     aliasIcon->setAlignment(Qt::AlignTop);
     m_alias = textLabel(QStringLiteral("hostAlias"), m_aliasBox);

@@ -2,6 +2,7 @@
 #include "MatrixView.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -17,6 +18,7 @@ MatrixView::MatrixView(QWidget *parent)
 {
     setObjectName(QStringLiteral("matrixView"));
     m_empty = new QLabel;
+    m_empty->setTextFormat(Qt::PlainText);
     m_empty->setObjectName(QStringLiteral("matrixEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
@@ -48,6 +50,7 @@ MatrixView::MatrixView(QWidget *parent)
     m_table->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
     m_legend = new QLabel;
+    m_legend->setTextFormat(Qt::PlainText);
     m_legend->setObjectName(QStringLiteral("matrixLegend"));
     m_legend->setWordWrap(true);
     m_legend->setText(tr("Each row is one connection attempt in that sslmode. MITM-safe: a man in the middle could "
@@ -124,14 +127,14 @@ void MatrixView::setReport(const InspectionReport &report)
             item->setTextAlignment(Qt::AlignCenter);
             const QString state = on ? tr("%1: yes").arg(names.at(col)) : tr("%1: no").arg(names.at(col));
             item->setData(Qt::AccessibleTextRole, state);
-            item->setToolTip(why.isEmpty() ? state : state + QStringLiteral("\n") + why);
+            item->setToolTip(plainToolTip(why.isEmpty() ? state : state + QStringLiteral("\n") + why));
             m_table->setItem(row, col, item);
         }
         QString note = m.note;
         if (m.ms >= 0)
             note += tr(" (%1 ms)").arg(m.ms);
         auto *noteItem = new QTableWidgetItem(note);
-        noteItem->setToolTip(why);
+        noteItem->setToolTip(plainToolTip(why));
         m_table->setItem(row, Note, noteItem);
         if (requested) {
             for (int col = 0; col < ColumnCount; ++col) {

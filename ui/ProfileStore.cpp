@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ProfileStore.h"
 
-#include "SecretKeywords.h"
+#include "Secrets.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -35,15 +35,9 @@ QString lastUsedKey()
     return QLatin1String(kGroup) + QLatin1Char('/') + QLatin1String(kLastUsedKey);
 }
 
-// A libpq keyword whose value is a secret (password, sslpassword: libpq's own list). Compared
-// without case too: libpq would refuse "PASSWORD", but such a key's value is still nobody's business.
 bool isSecretKey(const QString &key)
 {
-    if (SecretKeywords::isSecret(key))
-        return true;
-    const QStringList &secrets = SecretKeywords::all();
-    return std::any_of(secrets.cbegin(), secrets.cend(),
-        [&key](const QString &s) { return key.compare(s, Qt::CaseInsensitive) == 0; });
+    return isSecretOption(key);
 }
 
 // Removes every secret option from every profile group (settings written by an older version,

@@ -23,6 +23,7 @@ QLabel *addRow(QFormLayout *form, const QString &label, const QString &objectNam
     value->setWordWrap(true);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     auto *name = new QLabel(label);
+    name->setTextFormat(Qt::PlainText);
     name->setBuddy(value);
     value->setAccessibleName(label);
     form->addRow(name, value);
@@ -71,6 +72,7 @@ SessionView::SessionView(QWidget *parent)
     m_proxyBox->setAutoFillBackground(true);
     m_proxyBox->setBackgroundRole(QPalette::AlternateBase);
     auto *proxyIcon = new QLabel(m_proxyBox);
+    proxyIcon->setTextFormat(Qt::PlainText);
     proxyIcon->setPixmap(iconPixmap("warning", 28, this));
     proxyIcon->setAlignment(Qt::AlignTop);
     m_proxyText = new QLabel(m_proxyBox);
@@ -84,6 +86,7 @@ SessionView::SessionView(QWidget *parent)
     proxyLayout->addWidget(m_proxyText, 1);
 
     m_notRun = new QLabel(page);
+    m_notRun->setTextFormat(Qt::PlainText);
     m_notRun->setObjectName(QStringLiteral("sessionNotRun"));
     m_notRun->setWordWrap(true);
 

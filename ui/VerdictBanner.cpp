@@ -40,6 +40,7 @@ VerdictBanner::VerdictBanner(QWidget *parent)
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     m_icon = new QLabel(this);
+    m_icon->setTextFormat(Qt::PlainText);
     m_icon->setObjectName(QStringLiteral("verdictIcon"));
     m_icon->setAlignment(Qt::AlignTop | Qt::AlignHCenter);
     m_icon->setFixedWidth(40);
