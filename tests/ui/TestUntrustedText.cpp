@@ -47,6 +47,7 @@ const QString kAll = kImg + QLatin1Char(' ') + kBold + QLatin1Char(' ') + kLink;
 const QStringList kRawTags = { kImg, kBold, kLink };
 
 QTemporaryDir *g_config = nullptr;
+const QString kScreenshotDir = QStringLiteral("/tmp/pgtls-untrusted");
 
 // A QTextDocument that records every resource (an <img src>, a stylesheet) it is asked to load
 // instead of loading it: what Qt's label and tooltip would read from the disk.
@@ -396,6 +397,9 @@ void TestUntrustedText::everyWidgetShowsHostileTextAsPlainText()
     w->show();
     QVERIFY(QTest::qWaitForWindowExposed(w.get()));
     const QStringList problems = problemsIn(w.get());
+    // For a look at what the user sees (as tests/ui/TestViews.cpp does).
+    QVERIFY(QDir().mkpath(kScreenshotDir));
+    w->grab().save(QStringLiteral("%1/%2.png").arg(kScreenshotDir, QString(view).replace(QLatin1Char(' '), QLatin1Char('-'))));
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
 }
 
