@@ -88,7 +88,13 @@ struct MatrixRow
 {
     SslMode sslmode = SslMode::Disable;
     bool connected = false;       // logged in, or reached authentication when the password was withheld
-    bool passwordWithheld = false; // disable/allow: no password sent over a connection that may be plaintext
+    // The password is never sent on an attempt weaker than the mode the user asked for (nor on one
+    // that may be plaintext): the attempt stops at the authentication request. The reason says why.
+    bool passwordWithheld = false;
+    QString passwordWithheldReason;
+    // Learned from a withheld TLS attempt run with channel_binding=require: "offered" (the server
+    // offers SCRAM-SHA-256-PLUS), "not-offered", or empty (not learned).
+    QString channelBinding;
     bool encrypted = false;
     bool caVerified = false;
     bool hostVerified = false;

@@ -40,6 +40,7 @@ void Inspector::start(const Endpoint &endpoint, const InspectionOptions &options
     m_session = m_plaintext = m_tlsReference = nullptr;
     m_matrix.clear();
     m_matrixRootCerts.clear();
+    m_matrixWithheld.clear();
 
     m_report = InspectionReport();
     m_report.endpoint = endpoint;
@@ -77,27 +78,39 @@ void Inspector::start(const Endpoint &endpoint, const InspectionOptions &options
 
     if (m_report.matrixRequested) {
         for (SslMode mode : allSslModes()) {
-            // Never offer the password where the connection may be unencrypted from the start.
-            const bool withhold = mode == SslMode::Disable || mode == SslMode::Allow;
-            m_matrixRootCerts.append(RootCert::resolve(mode, endpoint.sslrootcert, options.homeDirectory));
+            const RootCertResolution rootCert
+                = RootCert::resolve(mode, endpoint.sslrootcert, options.homeDirectory);
+            m_matrixRootCerts.append(rootCert);
             // Attempts already under way serve their rows: the plaintext test is exactly the disable
-            // row, the session is the row of its own mode (when that mode may carry the password).
+            // row (never a password), the session is the row of its own mode (the user asked for
+            // it: libpq sends the password as it would for psql).
             if (mode == SslMode::Disable) {
                 m_matrix.append({ mode, m_plaintext });
+                m_matrixWithheld.append(Judge::passwordWithheldReason(mode, endpoint.sslmode, rootCert));
                 continue;
             }
-            if (mode == endpoint.sslmode && !withhold) {
+            if (mode == endpoint.sslmode) {
                 m_matrix.append({ mode, m_session });
+                m_matrixWithheld.append(QString());
                 continue;
             }
+            // Our own extra attempts: the password only where the connection is protected at
+            // least as strongly as the mode the user asked for, and never where libpq may fall
+            // back to plaintext. Whatever the user's password source (typed, keychain,
+            // PGPASSWORD, .pgpass, a service file), a withheld attempt gets none of them.
+            const QString reason = Judge::passwordWithheldReason(mode, endpoint.sslmode, rootCert);
             Endpoint e = endpoint;
             e.sslmode = mode;
             PgSession::Options o = sessionOptions;
             o.queryServerView = false;
-            o.withholdPassword = withhold;
+            o.withholdPassword = !reason.isEmpty();
+            // A withheld TLS attempt also learns whether the server offers channel binding.
+            o.requireChannelBinding = o.withholdPassword && mode != SslMode::Allow
+                && mode != SslMode::Prefer;
             PgSession *s = newSession();
             m_matrix.append({ mode, s });
-            s->start(e, withhold ? QString() : options.password, o);
+            m_matrixWithheld.append(reason);
+            s->start(e, reason.isEmpty() ? options.password : QString(), o);
         }
     }
 }
@@ -137,8 +150,8 @@ void Inspector::partFinished()
     }
     for (int i = 0; i < m_matrix.size(); ++i) {
         const auto &[mode, s] = m_matrix.at(i);
-        const bool withheld = mode == SslMode::Disable || mode == SslMode::Allow;
-        m_report.matrix << Judge::matrixRow(mode, s->result(), withheld, m_matrixRootCerts.at(i));
+        m_report.matrix << Judge::matrixRow(mode, s->result(), m_matrixWithheld.at(i),
+                                            m_matrixRootCerts.at(i));
     }
     m_report.totalMs = m_report.startedAt.msecsTo(QDateTime::currentDateTimeUtc());
     Judge::apply(m_report);

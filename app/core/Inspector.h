@@ -61,6 +61,7 @@ private:
     PgSession *m_tlsReference = nullptr;
     QList<QPair<SslMode, PgSession *>> m_matrix;
     QList<RootCertResolution> m_matrixRootCerts;
+    QStringList m_matrixWithheld; // per row: why the password is withheld, empty when it may be sent
     QSet<QObject *> m_parts; // the probe and sessions still running for the current start()
 };
 

@@ -143,6 +143,8 @@ void judgeSession(InspectionReport &r)
         }
         if (!s.sslinfoInstalled && !s.serverVersion.isEmpty())
             add(r, QStringLiteral("sslinfo-missing"));
+        if (!s.queryError.isEmpty())
+            add(r, QStringLiteral("server-view-incomplete"), s.queryError);
         if (s.sslInUse)
             addProbeWarnings(r);
     } else {
@@ -243,14 +245,96 @@ PlaintextResult Judge::classifyPlaintext(const SessionResult &a, const SessionRe
     return p;
 }
 
+namespace {
+
+// Protection against a man in the middle, as the order of the sslmodes gives it.
+int protectionRank(SslMode mode)
+{
+    switch (mode) {
+    case SslMode::Disable:
+    case SslMode::Allow:
+    case SslMode::Prefer:
+        return 0;
+    case SslMode::Require:
+        return 1;
+    case SslMode::VerifyCa:
+        return 2;
+    case SslMode::VerifyFull:
+        return 3;
+    }
+    return 0;
+}
+
+QString withheldBecause(SslMode mode, SslMode requested, const RootCertResolution &rootCert)
+{
+    const QString asked = sslModeName(requested);
+    switch (mode) {
+    case SslMode::Disable:
+        return QCoreApplication::translate("pgtls::Judge",
+            "Password withheld: disable never encrypts, so it would cross the network unprotected.");
+    case SslMode::Allow:
+        return QCoreApplication::translate("pgtls::Judge",
+            "Password withheld: allow tries plaintext first, and an attacker can simply accept it.");
+    case SslMode::Prefer:
+        return QCoreApplication::translate("pgtls::Judge",
+            "Password withheld: prefer falls back to plaintext when TLS is refused or fails, so an "
+            "attacker who refuses TLS would receive it.");
+    case SslMode::Require:
+        if (rootCert.verifies)
+            return QCoreApplication::translate("pgtls::Judge",
+                "Password withheld: require checks the CA here (a root certificate file exists) but "
+                "not the host name, which is weaker than the %1 you asked for: any server with a "
+                "certificate from that CA could collect it.")
+                .arg(asked);
+        return QCoreApplication::translate("pgtls::Judge",
+            "Password withheld: require accepts any certificate, which is weaker than the %1 you "
+            "asked for: a man in the middle could collect it.")
+            .arg(asked);
+    case SslMode::VerifyCa:
+        return QCoreApplication::translate("pgtls::Judge",
+            "Password withheld: verify-ca accepts a certificate from the CA for any host name, which "
+            "is weaker than the %1 you asked for: another server with a certificate from the same "
+            "CA could collect it.")
+            .arg(asked);
+    case SslMode::VerifyFull:
+        break;
+    }
+    return QCoreApplication::translate("pgtls::Judge",
+        "Password withheld: this attempt is not protected as strongly as the %1 you asked for.")
+        .arg(asked);
+}
+
+} // namespace
+
+QString Judge::passwordWithheldReason(SslMode attemptMode, SslMode requested,
+                                      const RootCertResolution &rootCertForMode)
+{
+    const int rank = protectionRank(attemptMode);
+    if (rank > 0 && rank >= protectionRank(requested))
+        return QString();
+    return withheldBecause(attemptMode, requested, rootCertForMode);
+}
+
 MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a, bool passwordWithheld,
                            const RootCertResolution &rootCert)
 {
+    return matrixRow(mode, a,
+        passwordWithheld ? withheldBecause(mode, SslMode::VerifyFull, rootCert) : QString(),
+        rootCert);
+}
+
+MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a,
+                           const QString &passwordWithheldReason, const RootCertResolution &rootCert)
+{
     MatrixRow row;
     row.sslmode = mode;
+    const bool passwordWithheld = !passwordWithheldReason.isEmpty();
     row.passwordWithheld = passwordWithheld;
+    row.passwordWithheldReason = passwordWithheldReason;
     row.connected = a.connected || (passwordWithheld && (a.needsPassword || a.reachedAuthentication));
-    row.encrypted = row.connected && a.sslInUse;
+    // What the final connection had, also when it stopped at the authentication request: libpq's
+    // TLS state as observed while it polled.
+    row.encrypted = row.connected && (a.connected ? a.sslInUse : a.sslInUseObserved);
     // libpq verified the chain if it used TLS with a root file (verify-* always need one).
     row.caVerified = row.encrypted && rootCert.verifies;
     row.hostVerified = row.encrypted && mode == SslMode::VerifyFull;
@@ -261,6 +345,12 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a, bool passwordWi
     row.error = a.connected ? QString() : a.error;
     row.errorCode = a.connected ? QString() : a.errorCode;
     row.ms = a.totalMs;
+    if (passwordWithheld && a.channelBindingRequired && !a.connected) {
+        if (a.errorCode == QLatin1String("password-needed"))
+            row.channelBinding = QStringLiteral("offered");
+        else if (a.errorCode == QLatin1String("channel-binding-unavailable"))
+            row.channelBinding = QStringLiteral("not-offered");
+    }
     if (!row.connected) {
         // The plain reason, as the problem catalogue words it.
         QString code = a.errorCode;
@@ -292,6 +382,12 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a, bool passwordWi
         row.note += QLatin1Char(' ')
             + QCoreApplication::translate("pgtls::Judge",
                 "(Reached authentication; the password is never sent on this attempt.)");
+    if (row.channelBinding == QLatin1String("offered"))
+        row.note += QLatin1Char(' ')
+            + QCoreApplication::translate("pgtls::Judge",
+                "The server offers SCRAM-SHA-256-PLUS: with channel_binding=require a man in the "
+                "middle could neither complete this login nor read the password (only a weak "
+                "password could still be guessed offline from the exchange).");
     return row;
 }
 

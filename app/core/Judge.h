@@ -19,7 +19,20 @@ public:
     // Neither attempt ever sends a password.
     static PlaintextResult classifyPlaintext(const SessionResult &plaintextAttempt, const SessionResult &tlsReference);
 
-    // One matrix row from the attempt in `mode` (password withheld for disable/allow).
+    // Whether an extra attempt in `attemptMode` (a matrix row, never the user's own session) may
+    // send the password when the user asked for `requested`: only when its connection is
+    // protected at least as strongly (verify-full > verify-ca > require > prefer/allow/disable)
+    // and it cannot fall back to plaintext (so never disable, allow or prefer). Returns why the
+    // password is withheld, in the user's words, or an empty string when it may be sent.
+    static QString passwordWithheldReason(SslMode attemptMode, SslMode requested,
+                                          const RootCertResolution &rootCertForMode);
+
+    // One matrix row from the attempt in `mode`; a non-empty `passwordWithheldReason` means the
+    // attempt withheld the password (it stopped at the authentication request).
+    static MatrixRow matrixRow(SslMode mode, const SessionResult &attempt,
+                               const QString &passwordWithheldReason,
+                               const RootCertResolution &rootCertForMode);
+    // The same, with the reason passwordWithheldReason(mode, verify-full) gives when withheld.
     static MatrixRow matrixRow(SslMode mode, const SessionResult &attempt, bool passwordWithheld,
                                const RootCertResolution &rootCertForMode);
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "PgSession.h"
 
+#include "SafeText.h"
+
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QHostInfo>
@@ -9,6 +11,8 @@
 #include <QTimer>
 
 #include <libpq-fe.h>
+
+#include <sys/ioctl.h>
 
 #include <array>
 #include <vector>
@@ -35,9 +39,10 @@ constexpr const char *kServerViewQuery
       "  WHERE e.extname = 'sslinfo')"
       " FROM (SELECT 1) AS one LEFT JOIN pg_stat_ssl s ON s.pid = pg_backend_pid()";
 
+// libpq's and the server's messages, trimmed and bounded (a server may send 30,000 bytes).
 QString trimmedMessage(const char *message)
 {
-    return QString::fromUtf8(message ? message : "").trimmed();
+    return SafeText::bounded(QString::fromUtf8(message ? message : "").trimmed());
 }
 
 void wipe(QByteArray &bytes)
@@ -96,6 +101,12 @@ public:
     void release();
     void watch(QSocketNotifier::Type type);
     QString phaseDescription() const;
+    // Counts what the server has sent since the last call (FIONREAD before libpq reads: an upper
+    // estimate, as unread bytes may be counted again); false, and the attempt failed, beyond
+    // kMaxBytes.
+    [[nodiscard]] bool withinBudget();
+    void observeTls();
+    static void noticeReceiver(void *arg, const PGresult *res);
 
     PgSession *q;
     Phase phase = Phase::Idle;
@@ -119,6 +130,7 @@ public:
     QSocketNotifier *readNotifier = nullptr;
     QSocketNotifier *writeNotifier = nullptr;
     Query currentQuery = Query::ServerView;
+    int rowsOfQuery = 0;
     QString sslinfoSchema;
 };
 
@@ -235,6 +247,10 @@ void PgSession::Private::startConnecting(const QStringList &addresses)
     } else if (!password.isEmpty()) {
         add("password", password);
     }
+    if (options.requireChannelBinding && !endpoint.extraOptions.contains(QStringLiteral("channel_binding"))) {
+        add("channel_binding", QStringLiteral("require"));
+        result.channelBindingRequired = true;
+    }
     add("fallback_application_name", QStringLiteral("pgtls-inspector"));
 
     std::vector<const char *> keyPtrs;
@@ -259,6 +275,9 @@ void PgSession::Private::startConnecting(const QStringList &addresses)
             PgSession::tr("out of memory: libpq could not allocate a connection"));
         return;
     }
+    // Notices are data: without a receiver libpq's default one writes them raw to stderr (a
+    // hostile server's escape sequences would repaint the terminal).
+    PQsetNoticeReceiver(conn, &Private::noticeReceiver, this);
     if (PQstatus(conn) == CONNECTION_BAD) {
         result.connectMs = clock.elapsed();
         const QString message = trimmedMessage(PQerrorMessage(conn));
@@ -304,16 +323,77 @@ void PgSession::Private::watch(QSocketNotifier::Type type)
 
 void PgSession::Private::connectPoll()
 {
+    if (!withinBudget())
+        return;
     handlePollResult(PQconnectPoll(conn));
+}
+
+bool PgSession::Private::withinBudget()
+{
+    const int socket = PQsocket(conn);
+    int available = 0;
+    if (socket >= 0 && ::ioctl(socket, FIONREAD, &available) == 0 && available > 0)
+        result.bytesReceived += available;
+    if (result.bytesReceived <= PgSession::kMaxBytes)
+        return true;
+    const QString message
+        = PgSession::tr("the server sent more than %1 MiB %2; a PostgreSQL server sends a few KiB "
+                        "here, so the attempt was stopped")
+              .arg(PgSession::kMaxBytes / (1024 * 1024))
+              .arg(phaseDescription());
+    if (phase == Phase::Querying) {
+        // libpq connected; only the server's view is cut short.
+        result.queryError = message;
+        finish();
+        return false;
+    }
+    if (result.connectMs < 0)
+        result.connectMs = clock.elapsed();
+    fail(QStringLiteral("server-flood"), message);
+    return false;
+}
+
+void PgSession::Private::observeTls()
+{
+    // libpq moves to a new socket (and drops TLS) when it retries: what is seen last belongs to
+    // the final attempt. After a failure PQsslInUse() is false again, so it is read while polling.
+    result.sslInUseObserved = PQsslInUse(conn);
+    if (result.sslInUseObserved && result.protocol.isEmpty()) {
+        result.protocol = SafeText::bounded(QString::fromUtf8(PQsslAttribute(conn, "protocol")), 64);
+        result.cipher = SafeText::bounded(QString::fromUtf8(PQsslAttribute(conn, "cipher")), 128);
+    } else if (!result.sslInUseObserved) {
+        result.protocol.clear();
+        result.cipher.clear();
+    }
+}
+
+void PgSession::Private::noticeReceiver(void *arg, const PGresult *res)
+{
+    auto *self = static_cast<Private *>(arg);
+    if (!self || !res)
+        return;
+    SessionResult &r = self->result;
+    if (r.notices.size() >= PgSession::kMaxNotices) {
+        ++r.noticesDropped;
+        return;
+    }
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    ServerNotice n;
+    n.severity = SafeText::bounded(QString::fromUtf8(severity ? severity : ""), 32);
+    n.message = trimmedMessage(primary ? primary : PQresultErrorMessage(res));
+    r.notices.append(n);
 }
 
 void PgSession::Private::handlePollResult(PostgresPollingStatusType status)
 {
     switch (status) {
     case PGRES_POLLING_READING:
+        observeTls();
         watch(QSocketNotifier::Read);
         return;
     case PGRES_POLLING_WRITING:
+        observeTls();
         watch(QSocketNotifier::Write);
         return;
     case PGRES_POLLING_OK:
@@ -329,9 +409,13 @@ void PgSession::Private::handlePollResult(PostgresPollingStatusType status)
     result.reachedAuthentication = PQconnectionUsedPassword(conn);
     result.passwordSent = PQconnectionUsedPassword(conn) && !result.needsPassword;
     const QString message = trimmedMessage(PQerrorMessage(conn));
-    fail(result.needsPassword ? QStringLiteral("password-needed")
-                              : PgSession::classifyError(message),
-        message);
+    const QString code = result.needsPassword ? QStringLiteral("password-needed")
+                                              : PgSession::classifyError(message);
+    // libpq refused the server's authentication request for want of channel binding: the server
+    // did ask, so pg_hba.conf let the attempt that far.
+    if (code == QLatin1String("channel-binding-unavailable"))
+        result.reachedAuthentication = true;
+    fail(code, message);
 }
 
 void PgSession::Private::onConnected()
@@ -345,9 +429,11 @@ void PgSession::Private::onConnected()
     result.reachedAuthentication = true;
     result.passwordSent = PQconnectionUsedPassword(conn);
     result.sslInUse = PQsslInUse(conn);
+    result.sslInUseObserved = result.sslInUse;
     if (result.sslInUse) {
-        auto attribute
-            = [this](const char *name) { return QString::fromUtf8(PQsslAttribute(conn, name)); };
+        auto attribute = [this](const char *name) {
+            return SafeText::bounded(QString::fromUtf8(PQsslAttribute(conn, name)), 128);
+        };
         result.protocol = attribute("protocol");
         result.cipher = attribute("cipher");
         result.keyBits = attribute("key_bits").toInt();
@@ -378,11 +464,15 @@ void PgSession::Private::onConnected()
 void PgSession::Private::sendQuery(Query query, const QByteArray &sql)
 {
     currentQuery = query;
+    rowsOfQuery = 0;
     if (!PQsendQueryParams(conn, sql.constData(), 0, nullptr, nullptr, nullptr, nullptr, 0)) {
         result.queryError = trimmedMessage(PQerrorMessage(conn));
         finish();
         return;
     }
+    // Row by row: each query returns one row, and a server that sends more is stopped at the
+    // second instead of being collected (libpq would otherwise keep the whole result).
+    PQsetSingleRowMode(conn);
     flush();
 }
 
@@ -399,6 +489,8 @@ void PgSession::Private::flush()
 
 void PgSession::Private::onQueryReadable()
 {
+    if (!withinBudget())
+        return;
     if (!PQconsumeInput(conn)) {
         result.queryError = trimmedMessage(PQerrorMessage(conn));
         finish();
@@ -445,8 +537,16 @@ void PgSession::Private::onQueryReadable()
 
 bool PgSession::Private::handleQueryResult(PGresult *res)
 {
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    const ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_TUPLES_OK) // the end of the rows in single-row mode
+        return true;
+    if (status != PGRES_SINGLE_TUPLE) {
         result.queryError = trimmedMessage(PQresultErrorMessage(res));
+        return false;
+    }
+    if (++rowsOfQuery > 1) {
+        result.queryError = PgSession::tr(
+            "the server sent more than the one row this query returns; the session was stopped");
         return false;
     }
     if (PQntuples(res) < 1)
@@ -454,7 +554,8 @@ bool PgSession::Private::handleQueryResult(PGresult *res)
     auto text = [res](int column) -> std::optional<QString> {
         if (column >= PQnfields(res) || PQgetisnull(res, 0, column))
             return std::nullopt;
-        return QString::fromUtf8(PQgetvalue(res, 0, column));
+        // Server values are short (versions, settings, names); a hostile one is cut.
+        return SafeText::bounded(QString::fromUtf8(PQgetvalue(res, 0, column)), 256);
     };
     auto boolean = [&text](int column) -> std::optional<bool> {
         const auto value = text(column);
@@ -659,6 +760,8 @@ QString PgSession::classifyError(const QString &libpqMessage)
         || has("invalid message format")
         || (has("server closed the connection unexpectedly") && !has("SSL")))
         return QStringLiteral("not-postgres");
+    if (has("channel binding") && has("required"))
+        return QStringLiteral("channel-binding-unavailable");
     if (has("SSL error") || has("SSL SYSCALL"))
         return QStringLiteral("tls-handshake-failed");
     return QStringLiteral("connection-failed");

@@ -11,6 +11,13 @@
 
 namespace pgtls {
 
+// A NoticeResponse the server sent (or a notice of libpq's own): hostile text, kept bounded.
+struct ServerNotice
+{
+    QString severity;                // "WARNING", "NOTICE", ... as sent
+    QString message;                 // at most SafeText::kMaxMessageChars characters
+};
+
 // What one libpq connection attempt found: the client's view (libpq) and the server's own view.
 struct SessionResult
 {
@@ -23,6 +30,10 @@ struct SessionResult
 
     // The client's view (PQsslInUse / PQsslAttribute), valid when connected.
     bool sslInUse = false;
+    // TLS on the final connection attempt as observed while libpq polled: also valid when the
+    // attempt stopped at the authentication request (a withheld password) or failed after it.
+    bool sslInUseObserved = false;
+    bool channelBindingRequired = false; // the attempt ran with channel_binding=require
     QString protocol;                // "TLSv1.3"
     QString cipher;
     int keyBits = 0;
@@ -42,7 +53,11 @@ struct SessionResult
     int backendPid = 0;
     QString serverAddress;           // inet_server_addr():port as the server saw it, when TCP
 
-    QString error;                   // libpq's message verbatim (trimmed), empty when connected
+    QList<ServerNotice> notices;     // at most PgSession::kMaxNotices, in arrival order
+    int noticesDropped = 0;          // notices beyond that bound
+    qint64 bytesReceived = 0;        // bytes the server sent (an upper estimate), bounded by kMaxBytes
+
+    QString error;                   // libpq's message verbatim (trimmed, bounded), empty when connected
     QString errorCode;               // "timeout", "cancelled", "password-needed", ... (see classifyError())
     QString queryError;              // connected, but a server-view query failed: the server's message
     qint64 connectMs = -1;           // start() to CONNECTION_OK (or failure)
@@ -69,7 +84,16 @@ public:
         // used by the plaintext test and unencrypted matrix attempts. A password request then ends the
         // attempt with reachedAuthentication=true, errorCode "password-needed".
         bool withholdPassword = false;
+        // Add channel_binding=require (unless the endpoint sets channel_binding itself): libpq
+        // then accepts only SCRAM-SHA-256-PLUS. With the password withheld, the attempt learns
+        // whether the server offers it ("password-needed") or not ("channel-binding-unavailable").
+        bool requireChannelBinding = false;
     };
+
+    // Whatever the server sends, one attempt keeps this little: at most kMaxBytes received
+    // (then "server-flood"), kMaxNotices notices, one row per server-view query.
+    static constexpr qint64 kMaxBytes = 2 * 1024 * 1024;
+    static constexpr int kMaxNotices = 20;
 
     explicit PgSession(QObject *parent = nullptr);
     ~PgSession() override;
@@ -85,9 +109,10 @@ public:
     // "password-failed", "host-mismatch", "root-cert-missing", "root-cert-unreadable",
     // "cert-verify-failed", "ssl-not-supported", "no-pg-hba-entry-no-encryption",
     // "no-pg-hba-entry", "pg-hba-reject", "role-missing", "database-missing",
-    // "connection-refused", "dns-failure", "not-postgres", "tls-handshake-failed", "timeout"
+    // "connection-refused", "dns-failure", "not-postgres", "tls-handshake-failed",
+    // "channel-binding-unavailable", "timeout"
     // (libpq's own connect_timeout), else "connection-failed". The session itself also sets
-    // "timeout" (its deadline) and "cancelled".
+    // "timeout" (its deadline), "cancelled" and "server-flood".
     static QString classifyError(const QString &libpqMessage);
 
 signals:

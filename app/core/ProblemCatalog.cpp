@@ -2,6 +2,7 @@
 #include "ProblemCatalog.h"
 
 #include "CaBundle.h"
+#include "PgSession.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
@@ -77,6 +78,39 @@ Text textFor(const QString &code, const InspectionReport &r)
                 "pgtls::ProblemCatalog", "The connection to the server failed."),
             QCoreApplication::translate("pgtls::ProblemCatalog",
                 "See the detail; check host, port and the network path.") };
+    if (code == QLatin1String("server-flood"))
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "the server sent far too much"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "The server kept sending data (over %1 MiB) where a PostgreSQL server sends a few "
+                "KiB, so the attempt was stopped to keep this tool's memory bounded. A broken proxy "
+                "or a hostile server behaves like this.")
+                .arg(PgSession::kMaxBytes / (1024 * 1024)),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Check that %1:%2 really is the PostgreSQL server you mean to reach, and what sits "
+                "in between.")
+                .arg(host)
+                .arg(e.port) };
+    if (code == QLatin1String("channel-binding-unavailable"))
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "no channel binding offered"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "channel_binding=require lets libpq log in only with SCRAM-SHA-256-PLUS over TLS, "
+                "which ties the login to this very TLS connection. The server did not offer it "
+                "(md5 or password authentication, SCRAM without TLS, or a pooler in between), so "
+                "libpq refused to authenticate."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Use scram-sha-256 in pg_hba.conf with a SCRAM password (password_encryption = "
+                "scram-sha-256, then set the password again) over hostssl; RDS offers it from "
+                "PostgreSQL 11. Or drop channel_binding=require and rely on verify-full.") };
+    if (code == QLatin1String("server-view-incomplete"))
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "the server's own view is missing"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "libpq connected, but the queries that ask the server how it sees this session "
+                "(ssl_is_used(), pg_stat_ssl, SHOW ssl, rds.force_ssl) did not complete, so what "
+                "the server says is unknown."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "See the detail. A pooler that does not allow the extended query protocol, a role "
+                "without access to pg_stat_ssl, or a server that is not PostgreSQL can cause it."),
+            warn };
     if (code == QLatin1String("dns-failure"))
         return { QCoreApplication::translate(
                      "pgtls::ProblemCatalog", "the host name does not resolve"),
@@ -508,7 +542,8 @@ QStringList ProblemCatalog::knownCodes()
              QStringLiteral("server-not-authenticated"), QStringLiteral("host-not-checked"),
              QStringLiteral("cert-expires-soon"), QStringLiteral("not-encrypted"), QStringLiteral("plaintext-accepted"),
              QStringLiteral("tls-terminated-by-proxy"), QStringLiteral("tls-parameters-differ"),
-             QStringLiteral("sslinfo-missing") };
+             QStringLiteral("sslinfo-missing"), QStringLiteral("server-flood"),
+             QStringLiteral("channel-binding-unavailable"), QStringLiteral("server-view-incomplete") };
 }
 
 } // namespace pgtls

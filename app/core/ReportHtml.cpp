@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ReportHtml.h"
 
-#include "TextReport.h"
+#include "SafeText.h"
 
 #include <QCoreApplication>
 
@@ -9,10 +9,11 @@ namespace pgtls {
 
 namespace {
 
-// Escaped for HTML text and attributes; control characters shown as \xNN like the text report.
+// Escaped for HTML text and attributes; controls, newlines and bidi characters shown escaped
+// (\x1b, \u{202e}) like the text report, per field.
 QString esc(const QString &s)
 {
-    return TextReport::sanitize(s).toHtmlEscaped();
+    return SafeText::field(s).toHtmlEscaped();
 }
 
 QString yesNo(bool b)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ReportJson.h"
 
+#include "SafeText.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -26,6 +28,15 @@ QString isoUtc(const QDateTime &t)
 QJsonValue optionalBool(const std::optional<bool> &b)
 {
     return b ? QJsonValue(*b) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonArray noticesToJson(const SessionResult &s)
+{
+    QJsonArray notices;
+    for (const ServerNotice &n : s.notices)
+        notices.append(QJsonObject{ { QStringLiteral("severity"), n.severity },
+                                    { QStringLiteral("message"), n.message } });
+    return notices;
 }
 
 QJsonObject sessionToJson(const SessionResult &s)
@@ -58,6 +69,8 @@ QJsonObject sessionToJson(const SessionResult &s)
         { QStringLiteral("error_code"), stringOrNull(s.errorCode) },
         { QStringLiteral("explanation"), QJsonValue::Null },
         { QStringLiteral("connect_ms"), msOrNull(s.connectMs) },
+        { QStringLiteral("notices"), noticesToJson(s) },
+        { QStringLiteral("notices_dropped"), s.noticesDropped },
     };
 }
 
@@ -222,6 +235,8 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
             { QStringLiteral("host_verified"), m.hostVerified },
             { QStringLiteral("mitm_safe"), m.mitmSafe },
             { QStringLiteral("password_withheld"), m.passwordWithheld },
+            { QStringLiteral("password_withheld_reason"), stringOrNull(m.passwordWithheldReason) },
+            { QStringLiteral("channel_binding"), stringOrNull(m.channelBinding) },
             { QStringLiteral("note"), m.note },
             { QStringLiteral("error"), stringOrNull(m.error) },
             { QStringLiteral("error_code"), stringOrNull(m.errorCode) },
@@ -234,7 +249,7 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
 
 QByteArray ReportJson::toBytes(const InspectionReport &report)
 {
-    return QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented);
+    return SafeText::escapeJson(QJsonDocument(toJson(report)).toJson(QJsonDocument::Indented));
 }
 
 } // namespace pgtls

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "TextReport.h"
 
+#include "SafeText.h"
+
 #include <QCoreApplication>
 #include <QTextStream>
 
 namespace pgtls {
 
 namespace {
+
+// Every value from a server, a certificate, a file or the user goes through f(): one line, controls
+// and bidi characters escaped, so no field can add a line or repaint the terminal.
+QString f(const QString &text)
+{
+    return SafeText::field(text);
+}
 
 QString role(int index, int count, const CertificateInfo &c)
 {
@@ -41,10 +50,10 @@ QString validity(const CertificateInfo &c, const QDateTime &now)
 
 QString keyText(const CertificateInfo &c)
 {
-    QString k = QStringLiteral("%1 %2").arg(c.keyType).arg(c.keyBits);
+    QString k = QStringLiteral("%1 %2").arg(f(c.keyType)).arg(c.keyBits);
     if (!c.keyCurve.isEmpty())
-        k += QStringLiteral(" (%1)").arg(c.keyCurve);
-    return k + QStringLiteral(", ") + c.signatureAlgorithm;
+        k += QStringLiteral(" (%1)").arg(f(c.keyCurve));
+    return k + QStringLiteral(", ") + f(c.signatureAlgorithm);
 }
 
 } // namespace
@@ -58,15 +67,15 @@ QString TextReport::render(const InspectionReport &r)
     const QString mark = level == InspectionReport::Level::Failed ? QStringLiteral("FAIL")
         : level == InspectionReport::Level::Warning               ? QStringLiteral("WARN")
                                                                   : QStringLiteral("OK");
-    s << mark << QStringLiteral(": ") << r.summary << '\n' << '\n';
+    s << mark << QStringLiteral(": ") << f(r.summary) << '\n' << '\n';
 
     const Endpoint &e = r.endpoint;
     s << QCoreApplication::translate("pgtls::TextReport", "Endpoint     ")
       << (e.host.isEmpty() ? QCoreApplication::translate("pgtls::TextReport", "(no host)")
-                           : e.host);
+                           : f(e.host));
     if (!e.hostaddr.isEmpty())
         s << QCoreApplication::translate("pgtls::TextReport", " (connecting to hostaddr %1)")
-                 .arg(e.hostaddr);
+                 .arg(f(e.hostaddr));
     s << QCoreApplication::translate("pgtls::TextReport", ", port %1, sslmode %2")
              .arg(e.port)
              .arg(sslModeName(e.sslmode))
@@ -75,7 +84,7 @@ QString TextReport::render(const InspectionReport &r)
     if (r.rootCert.path.isEmpty())
         s << QCoreApplication::translate("pgtls::TextReport", "none");
     else
-        s << r.rootCert.path
+        s << f(r.rootCert.path)
           << (r.rootCert.isDefault
                      ? QCoreApplication::translate("pgtls::TextReport", " (libpq's default)")
                      : QString())
@@ -89,7 +98,7 @@ QString TextReport::render(const InspectionReport &r)
       << '\n';
     if (!p.connectedAddress.isEmpty())
         s << QCoreApplication::translate("pgtls::TextReport", "Connected    %1")
-                 .arg(p.connectedAddress)
+                 .arg(f(p.connectedAddress))
           << '\n';
     if (!p.sslResponse.isEmpty())
         s << QCoreApplication::translate("pgtls::TextReport", "SSLRequest   answered %1")
@@ -97,16 +106,16 @@ QString TextReport::render(const InspectionReport &r)
                          ? QCoreApplication::translate("pgtls::TextReport", "'S' (TLS offered)")
                          : p.sslResponse == QLatin1String("N")
                          ? QCoreApplication::translate("pgtls::TextReport", "'N' (TLS refused)")
-                         : p.sslResponse)
+                         : f(p.sslResponse))
           << '\n';
     if (!p.protocol.isEmpty()) {
         s << QCoreApplication::translate("pgtls::TextReport", "TLS          %1, cipher %2")
-                 .arg(p.protocol, p.cipher);
+                 .arg(f(p.protocol), f(p.cipher));
         if (!p.group.isEmpty())
-            s << QCoreApplication::translate("pgtls::TextReport", ", group %1").arg(p.group);
+            s << QCoreApplication::translate("pgtls::TextReport", ", group %1").arg(f(p.group));
         s << QCoreApplication::translate("pgtls::TextReport", ", SNI %1")
                  .arg(p.sni.isEmpty() ? QCoreApplication::translate("pgtls::TextReport", "not sent")
-                                      : p.sni)
+                                      : f(p.sni))
           << '\n';
     }
 
@@ -117,8 +126,8 @@ QString TextReport::render(const InspectionReport &r)
           << '\n';
         for (int i = 0; i < p.chain.size(); ++i) {
             const CertificateInfo &c = p.chain.at(i);
-            s << QStringLiteral(" [%1] %2: %3").arg(i).arg(role(i, p.chain.size(), c), c.subject) << '\n';
-            s << QCoreApplication::translate("pgtls::TextReport", "     issuer   %1").arg(c.issuer)
+            s << QStringLiteral(" [%1] %2: %3").arg(i).arg(role(i, p.chain.size(), c), f(c.subject)) << '\n';
+            s << QCoreApplication::translate("pgtls::TextReport", "     issuer   %1").arg(f(c.issuer))
               << '\n';
             s << QCoreApplication::translate("pgtls::TextReport", "     valid    %1")
                      .arg(validity(c, r.now))
@@ -128,11 +137,11 @@ QString TextReport::render(const InspectionReport &r)
               << '\n';
             if (!c.sanDns.isEmpty() || !c.sanIp.isEmpty())
                 s << QCoreApplication::translate("pgtls::TextReport", "     SAN      %1")
-                         .arg((c.sanDns + c.sanIp).join(QStringLiteral(", ")))
+                         .arg(f((c.sanDns + c.sanIp).join(QStringLiteral(", "))))
                   << '\n';
-            s << QCoreApplication::translate("pgtls::TextReport", "     serial   %1").arg(c.serial)
+            s << QCoreApplication::translate("pgtls::TextReport", "     serial   %1").arg(f(c.serial))
               << '\n';
-            s << QCoreApplication::translate("pgtls::TextReport", "     SHA-256  %1").arg(c.sha256)
+            s << QCoreApplication::translate("pgtls::TextReport", "     SHA-256  %1").arg(f(c.sha256))
               << '\n';
         }
         s << '\n';
@@ -143,32 +152,32 @@ QString TextReport::render(const InspectionReport &r)
         } else if (p.trust.trusted) {
             s << QCoreApplication::translate(
                 "pgtls::TextReport", "Trust        trusted, anchored by %1")
-                     .arg(p.trust.anchorSubject)
+                     .arg(f(p.trust.anchorSubject))
               << '\n'
               << QCoreApplication::translate(
                      "pgtls::TextReport", "             anchor SHA-256 %1 (from %2)")
-                     .arg(p.trust.anchorSha256, p.trust.caFile)
+                     .arg(f(p.trust.anchorSha256), f(p.trust.caFile))
               << '\n';
         } else {
             s << QCoreApplication::translate("pgtls::TextReport", "Trust        NOT trusted: %1")
-                     .arg(p.trust.error)
+                     .arg(f(p.trust.error))
               << '\n';
             for (const CertificateIssue &i : p.trust.issues)
                 s << QCoreApplication::translate("pgtls::TextReport", "             [%1] %2: %3")
                          .arg(i.depth)
-                         .arg(i.code, i.detail)
+                         .arg(f(i.code), f(i.detail))
                   << '\n';
         }
         if (p.hostMatch) {
             const HostMatch &h = *p.hostMatch;
             s << QCoreApplication::translate("pgtls::TextReport", "Host name    \"%1\" ")
-                     .arg(h.checkedName);
+                     .arg(f(h.checkedName));
             if (h.matched)
                 s << QCoreApplication::translate("pgtls::TextReport", "matches %1 entry \"%2\"")
-                         .arg(h.by, h.entry);
+                         .arg(f(h.by), f(h.entry));
             else
                 s << QCoreApplication::translate("pgtls::TextReport", "does NOT match: %1")
-                         .arg(h.error);
+                         .arg(f(h.error));
             if (e.sslmode != SslMode::VerifyFull)
                 s << QCoreApplication::translate(
                     "pgtls::TextReport", " (checked only under verify-full)");
@@ -176,7 +185,7 @@ QString TextReport::render(const InspectionReport &r)
             for (const HostNameCandidate &c : h.candidates) {
                 s << QStringLiteral("             %1 %2 \"%3\": %4")
                          .arg(c.matched ? QStringLiteral("*") : QStringLiteral("-"), hostNameKindName(c.kind),
-                              c.value, c.reason)
+                              f(c.value), f(c.reason))
                   << '\n';
             }
         }
@@ -193,7 +202,7 @@ QString TextReport::render(const InspectionReport &r)
                      .arg(ss.sslInUse
                              ? QCoreApplication::translate(
                                  "pgtls::TextReport", "TLS in use: %1, %2, %3-bit key")
-                                   .arg(ss.protocol, ss.cipher)
+                                   .arg(f(ss.protocol), f(ss.cipher))
                                    .arg(ss.keyBits)
                              : QCoreApplication::translate("pgtls::TextReport", "WITHOUT TLS"))
               << '\n';
@@ -201,7 +210,7 @@ QString TextReport::render(const InspectionReport &r)
                 s << QCoreApplication::translate(
                     "pgtls::TextReport", "  server says  ssl_is_used = %1 (from %2)")
                          .arg(*ss.sslIsUsed ? QStringLiteral("true") : QStringLiteral("false"),
-                             ss.sslIsUsedSource)
+                             f(ss.sslIsUsedSource))
                   << '\n';
             if (!ss.sslinfoInstalled)
                 s << QCoreApplication::translate("pgtls::TextReport",
@@ -212,21 +221,31 @@ QString TextReport::render(const InspectionReport &r)
                 s << QCoreApplication::translate(
                     "pgtls::TextReport", "  pg_stat_ssl  ssl=%1 %2 %3 %4")
                          .arg(*ss.pgStatSsl ? QStringLiteral("t") : QStringLiteral("f"),
-                             ss.pgStatSslVersion, ss.pgStatSslCipher,
+                             f(ss.pgStatSslVersion), f(ss.pgStatSslCipher),
                              ss.pgStatSslBits ? QString::number(ss.pgStatSslBits) : QString())
                   << '\n';
             s << QCoreApplication::translate(
                 "pgtls::TextReport", "  server       PostgreSQL %1, ssl=%2, rds.force_ssl=%3")
-                     .arg(ss.serverVersion, ss.showSsl,
-                         ss.rdsForceSsl ? *ss.rdsForceSsl
+                     .arg(f(ss.serverVersion), f(ss.showSsl),
+                         ss.rdsForceSsl ? f(*ss.rdsForceSsl)
                                         : QCoreApplication::translate(
                                             "pgtls::TextReport", "(not an RDS parameter here)"))
               << '\n';
         } else {
             s << QCoreApplication::translate("pgtls::TextReport", "  connected    no: %1")
-                     .arg(QString(ss.error).replace(QLatin1Char('\n'), QLatin1String(" / ")))
+                     .arg(f(QString(ss.error).replace(QLatin1Char('\n'), QLatin1String(" / "))))
               << '\n';
         }
+    }
+    if (!ss.notices.isEmpty()) {
+        s << QCoreApplication::translate("pgtls::TextReport", "  server notices (as sent, escaped):")
+          << '\n';
+        for (const ServerNotice &n : ss.notices)
+            s << QStringLiteral("    %1: %2").arg(f(n.severity), f(n.message)) << '\n';
+        if (ss.noticesDropped > 0)
+            s << QCoreApplication::translate("pgtls::TextReport", "    (%n more not kept)", nullptr,
+                                             ss.noticesDropped)
+              << '\n';
     }
     if (r.plaintext.tested) {
         const QString answer = !r.plaintext.accepted.has_value()
@@ -235,7 +254,7 @@ QString TextReport::render(const InspectionReport &r)
                                     : QCoreApplication::translate("pgtls::TextReport", "refused");
         s << QCoreApplication::translate("pgtls::TextReport", "Plaintext    %1 (%2): %3")
                  .arg(answer, PlaintextResult::verdictName(r.plaintext.verdict),
-                     r.plaintext.explanation)
+                     f(r.plaintext.explanation))
           << '\n';
     }
     if (!r.matrix.isEmpty()) {
@@ -253,8 +272,10 @@ QString TextReport::render(const InspectionReport &r)
                      .arg(yn(m.caVerified), -11)
                      .arg(yn(m.hostVerified), -13)
                      .arg(yn(m.mitmSafe), -9)
-                     .arg(m.connected ? m.note : m.errorCode)
+                     .arg(f(m.connected ? m.note : m.errorCode))
               << '\n';
+            if (m.passwordWithheld)
+                s << QStringLiteral("                 %1").arg(f(m.passwordWithheldReason)) << '\n';
         }
     }
 
@@ -283,14 +304,14 @@ QString TextReport::render(const InspectionReport &r)
                      .arg(pr.isError()
                              ? QCoreApplication::translate("pgtls::TextReport", "error")
                              : QCoreApplication::translate("pgtls::TextReport", "warning"),
-                         pr.code, pr.title, pr.explanation)
+                         f(pr.code), f(pr.title), f(pr.explanation))
               << '\n';
             if (!pr.detail.isEmpty())
                 s << QCoreApplication::translate("pgtls::TextReport", "     detail: %1")
-                         .arg(QString(pr.detail).replace(QLatin1Char('\n'), QLatin1Char(' ')))
+                         .arg(f(QString(pr.detail).replace(QLatin1Char('\n'), QLatin1Char(' '))))
                   << '\n';
             if (!pr.fix.isEmpty())
-                s << QCoreApplication::translate("pgtls::TextReport", "     fix:    %1").arg(pr.fix)
+                s << QCoreApplication::translate("pgtls::TextReport", "     fix:    %1").arg(f(pr.fix))
                   << '\n';
         }
     }
@@ -299,18 +320,7 @@ QString TextReport::render(const InspectionReport &r)
 
 QString TextReport::sanitize(const QString &text)
 {
-    // Certificates and servers can carry control characters (ESC sequences could redraw the terminal
-    // and fake a verdict): show every C0/C1 control and DEL, except newline, as \xNN.
-    QString clean;
-    clean.reserve(text.size());
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if ((u < 0x20 && u != u'\n') || (u >= 0x7f && u < 0xa0))
-            clean += QStringLiteral("\\x%1").arg(int(u), 2, 16, QLatin1Char('0'));
-        else
-            clean += c;
-    }
-    return clean;
+    return SafeText::lines(text);
 }
 
 } // namespace pgtls

@@ -2,8 +2,10 @@
 #include "Lab.h"
 
 #include "LabFiles.h"
-
 #include "LabPki.h"
+#include "SafeRemove.h"
+#include "StaleLabs.h"
+#include "UniqueFd.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -79,72 +81,29 @@ bool writeFileMode(const QString &path, const QByteArray &data, mode_t mode,
 {
     const bool switchUser = owner && owner->switchUser;
     return writeFileWithMode(path, data, mode, error, switchUser, switchUser ? owner->uid : 0,
-                             switchUser ? owner->gid : 0);
+        switchUser ? owner->gid : 0);
 }
 
 // Replaces a server file in one step, so that a reload never reads half a file.
 bool replaceServerFile(
     const QString &path, const QByteArray &data, const ServerUser &owner, QString *error)
 {
-    const QString tmp = path + QStringLiteral(".new");
-    if (!writeFileMode(tmp, data, 0600, &owner, error))
-        return false;
-    if (::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(path).constData()) != 0) {
-        if (error)
-            *error = QStringLiteral("cannot replace %1: %2").arg(path, errnoText(errno));
-        return false;
-    }
-    return true;
+    return replaceFileWithMode(path, data, 0600, error, owner.switchUser,
+        owner.switchUser ? owner.uid : 0, owner.switchUser ? owner.gid : 0);
 }
 
-QByteArray readSmallFile(const QString &path)
+// Files of data/ belong to the server user: read them without following a link it planted and
+// without blocking on a FIFO.
+QByteArray readServerFile(const QString &path, qint64 maxBytes = 1024 * 1024)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return f.read(64 * 1024);
-}
-
-// A process that exists and is not a zombie (kill(pid, 0) succeeds on zombies, which a container
-// without a reaping init may keep around).
-bool processAlive(pid_t pid)
-{
-    if (pid <= 0)
-        return false;
-    if (::kill(pid, 0) != 0 && errno != EPERM)
-        return false;
-    const QByteArray stat = readSmallFile(QStringLiteral("/proc/%1/stat").arg(pid));
-    const qsizetype paren = stat.lastIndexOf(')');
-    if (paren < 0 || paren + 2 >= stat.size())
-        return true; // no /proc: trust kill()
-    return stat.at(paren + 2) != 'Z';
-}
-
-// Field 22 of /proc/PID/stat (start time in clock ticks since boot): together with the pid it
-// names a process unambiguously, so a reused pid does not keep a stale lab alive.
-QByteArray processStartTime(pid_t pid)
-{
-    const QByteArray stat = readSmallFile(QStringLiteral("/proc/%1/stat").arg(pid));
-    const qsizetype paren = stat.lastIndexOf(')');
-    if (paren < 0)
-        return {};
-    const QList<QByteArray> fields = stat.mid(paren + 2).split(' ');
-    // After "pid (comm) ", fields start at field 3 (state): field 22 is index 19.
-    return fields.size() > 19 ? fields.at(19) : QByteArray();
-}
-
-QString commandLine(pid_t pid)
-{
-    QByteArray cmd = readSmallFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    cmd.replace('\0', ' ');
-    return QString::fromLocal8Bit(cmd);
+    return readFileNoFollow(path, maxBytes).value_or(QByteArray());
 }
 
 // Line `index` (0-based) of a postmaster.pid file, trimmed.
 QString postmasterPidLine(const QString &dataDir, int index)
 {
     const QList<QByteArray> lines
-        = readSmallFile(dataDir + QStringLiteral("/postmaster.pid")).split('\n');
+        = readServerFile(dataDir + QStringLiteral("/postmaster.pid"), 64 * 1024).split('\n');
     return index < lines.size() ? QString::fromLatin1(lines.at(index).trimmed()) : QString();
 }
 
@@ -326,12 +285,8 @@ public:
     bool pkiDone = false;
     bool setupDone = false;
 
-    struct Stale
-    {
-        QString dir;
-        pid_t postmasterPid;
-    };
-    QList<Stale> stale;
+    FileIdentity dirIdentity; // the directory mkdtemp() made: only that one is removed
+    QList<StaleLab> stale;
     QTimer *staleTimer = nullptr;
     QElapsedTimer staleClock;
 
@@ -447,18 +402,37 @@ void LabPrivate::beginStart()
     dir = QFile::decodeName(templ);
     dataDir = dir + QStringLiteral("/data");
     pkiDir = dir + QStringLiteral("/pki");
-    if (serverUser.switchUser && ::chown(templ.constData(), serverUser.uid, serverUser.gid) != 0) {
-        fail(QStringLiteral("cannot hand %1 to the postgres user: %2").arg(dir, errnoText(errno)));
+    UniqueFd dirFd(openDirectoryNoFollow(dir));
+    struct stat dirStat
+    {
+    };
+    if (!dirFd.isValid() || ::fstat(dirFd.get(), &dirStat) != 0) {
+        fail(QStringLiteral("cannot open the lab directory %1: %2").arg(dir, errnoText(errno)));
         return;
     }
+    dirIdentity = FileIdentity::of(dirStat);
     QString error;
-    // "PID STARTTIME": the next lab removes this directory once that process is gone.
+    // Made while the directory is still ours alone, so nobody can have planted anything at these
+    // names. owner.pid holds "PID STARTTIME": the next lab removes this directory once that
+    // process is gone. server.log exists before QProcess opens it by name for the server.
     const QByteArray owner
         = QByteArray::number(::getpid()) + ' ' + processStartTime(::getpid()) + '\n';
     if (!writeFileMode(dir + QLatin1Char('/') + kOwnerFile, owner, 0644, nullptr, &error)
-        || ::mkdir(QFile::encodeName(pkiDir).constData(), 0700) != 0) {
-        fail(error.isEmpty() ? QStringLiteral("cannot create %1: %2").arg(pkiDir, errnoText(errno))
-                             : error);
+        || !writeFileMode(logPath(), QByteArray(), 0600, nullptr, &error)) {
+        fail(error);
+        return;
+    }
+    if (::mkdirat(dirFd.get(), "pki", 0700) != 0) {
+        fail(QStringLiteral("cannot create %1: %2").arg(pkiDir, errnoText(errno)));
+        return;
+    }
+    // The top-level directory stays ours (its owner is what StaleLabs.h goes by). As root, the
+    // server needs to create data/ and its socket here: group `postgres` may write, and the sticky
+    // bit keeps it from renaming or replacing what root made (owner.pid, server.log, passfile).
+    if (serverUser.switchUser
+        && (::fchown(dirFd.get(), uid_t(-1), serverUser.gid) != 0
+            || ::fchmod(dirFd.get(), S_ISVTX | S_IRWXU | S_IRWXG) != 0)) {
+        fail(QStringLiteral("cannot open %1 to the postgres group: %2").arg(dir, errnoText(errno)));
         return;
     }
     password = randomPassword();
@@ -499,43 +473,8 @@ void LabPrivate::beginStart()
 
 void LabPrivate::cleanupStaleLabs()
 {
-    const QFileInfoList entries
-        = QDir(kTmpDir).entryInfoList({ QString(kDirPrefix) + QLatin1Char('*') },
-            QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
-    for (const QFileInfo &fi : entries) {
-        if (fi.isSymLink())
-            continue;
-        const QString path = fi.absoluteFilePath();
-        struct stat st
-        {
-        };
-        if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
-            continue;
-        // Only what we may remove: ours, or (as root) anything of this shape.
-        if (::geteuid() != 0 && st.st_uid != ::geteuid())
-            continue;
-        const QList<QByteArray> owner
-            = readSmallFile(path + QLatin1Char('/') + kOwnerFile).simplified().split(' ');
-        const pid_t ownerPid = owner.isEmpty() ? 0 : pid_t(owner.first().toLongLong());
-        if (ownerPid <= 0) {
-            // A lab between mkdtemp and writing owner.pid looks like this for a moment.
-            if (fi.lastModified().secsTo(QDateTime::currentDateTime()) < 60)
-                continue;
-        } else if (processAlive(ownerPid)
-            && (owner.size() < 2 || owner.at(1).isEmpty()
-                || processStartTime(ownerPid) == owner.at(1))) {
-            continue;
-        }
-        const pid_t pm = pid_t(postmasterPidLine(path + QStringLiteral("/data"), 0).toLongLong());
-        if (pm > 0 && processAlive(pm) && commandLine(pm).contains(path)) {
-            // Immediate shutdown: the data are throw-away.
-            ::kill(pm, SIGQUIT);
-            stale.append({ path, pm });
-        } else {
-            QDir(path).removeRecursively();
-        }
-    }
-    if (!stale.isEmpty()) {
+    stale.append(sweepStaleLabs(kTmpDir, kDirPrefix));
+    if (!stale.isEmpty() && !staleTimer) {
         staleClock.start();
         staleTimer = new QTimer(q);
         staleTimer->setInterval(kPollMs);
@@ -548,15 +487,10 @@ void LabPrivate::checkStale(bool force)
 {
     const bool late = force || staleClock.elapsed() > kStaleTimeoutMs;
     for (qsizetype i = stale.size() - 1; i >= 0; --i) {
-        const Stale &s = stale.at(i);
-        if (processAlive(s.postmasterPid)) {
-            if (!late)
-                continue;
-            ::kill(s.postmasterPid, SIGKILL);
-        }
-        QDir(s.dir).removeRecursively();
-        qCDebug(lcLab) << "removed the stale lab" << s.dir << "after" << staleClock.elapsed()
-                       << "ms";
+        if (!finishStale(stale.at(i), late))
+            continue;
+        qCDebug(lcLab) << "finished the stale lab" << stale.at(i).path() << "after"
+                       << staleClock.elapsed() << "ms";
         stale.removeAt(i);
     }
     if (stale.isEmpty() && staleTimer) {
@@ -576,16 +510,31 @@ void LabPrivate::onPkiFinished(bool ok, const QString &error)
         return;
     }
     // The server must own its key (0600) and be able to read the certificates.
+    // The files first, while pki/ is still ours alone (nobody can swap them), then pki/ itself;
+    // through the directory's descriptor, never following a link.
     if (serverUser.switchUser) {
         const LabPki p = pki();
-        for (const QString &f : { pkiDir, p.rootCaPath(), p.rogueRootCaPath(), p.intermediatePath(),
+        UniqueFd pkiFd(openDirectoryNoFollow(pkiDir));
+        QString failedPath = pkiDir;
+        bool handed = pkiFd.isValid();
+        for (const QString &f : { p.rootCaPath(), p.rogueRootCaPath(), p.intermediatePath(),
                  p.serverChainPath(), p.serverKeyPath(), p.expiredChainPath(), p.expiredKeyPath(),
                  p.rogueChainPath(), p.rogueKeyPath() }) {
-            if (::chown(QFile::encodeName(f).constData(), serverUser.uid, serverUser.gid) != 0) {
-                fail(QStringLiteral("cannot hand %1 to the postgres user: %2")
-                         .arg(f, errnoText(errno)));
-                return;
-            }
+            if (!handed)
+                break;
+            failedPath = f;
+            handed = ::fchownat(pkiFd.get(), QFile::encodeName(QFileInfo(f).fileName()).constData(),
+                         serverUser.uid, serverUser.gid, AT_SYMLINK_NOFOLLOW)
+                == 0;
+        }
+        if (handed) {
+            failedPath = pkiDir;
+            handed = ::fchown(pkiFd.get(), serverUser.uid, serverUser.gid) == 0;
+        }
+        if (!handed) {
+            fail(QStringLiteral("cannot hand %1 to the postgres user: %2")
+                     .arg(failedPath, errnoText(errno)));
+            return;
         }
     }
     pkiDone = true;
@@ -622,7 +571,7 @@ void LabPrivate::onInitdbFinished(int exitCode, QProcess::ExitStatus status)
 bool LabPrivate::writeInitialConfig(QString *error)
 {
     const QString confPath = dataDir + QStringLiteral("/postgresql.conf");
-    QByteArray conf = readSmallFile(confPath);
+    QByteArray conf = readServerFile(confPath);
     if (conf.isEmpty()) {
         *error = QStringLiteral("initdb left no %1").arg(confPath);
         return false;
@@ -696,7 +645,8 @@ bool LabPrivate::writePassfile(QString *error)
     // hostaddr.
     const QByteArray line
         = QStringLiteral("*:%1:%2:%3:%4\n").arg(port).arg(kDatabase, kUser, password).toUtf8();
-    return writeFileMode(dir + QStringLiteral("/passfile"), line, 0600, nullptr, error);
+    // Replaced, not created: a retry on another port writes it again.
+    return replaceFileWithMode(dir + QStringLiteral("/passfile"), line, 0600, error);
 }
 
 void LabPrivate::launchPostmaster()
@@ -768,7 +718,14 @@ void LabPrivate::onPostmasterFinished(int exitCode, QProcess::ExitStatus status)
         // Another process may have taken the port between our probe and the server's bind.
         if (log.contains(QLatin1String("Address already in use"))
             && portAttempts < kMaxPortAttempts) {
-            QFile::remove(logPath());
+            QString error;
+            if (::unlink(QFile::encodeName(logPath()).constData()) != 0
+                || !writeFileMode(logPath(), QByteArray(), 0600, nullptr, &error)) {
+                fail(error.isEmpty()
+                        ? QStringLiteral("cannot renew %1: %2").arg(logPath(), errnoText(errno))
+                        : error);
+                return;
+            }
             launchPostmaster();
             return;
         }
@@ -1008,10 +965,17 @@ void LabPrivate::teardown()
     }
     if (staleTimer)
         checkStale(true);
-    if (!dir.isEmpty())
-        QDir(dir).removeRecursively();
+    if (!dir.isEmpty()) {
+        // By descriptor, never following a link, and only the directory mkdtemp() made.
+        QString error;
+        if (!dirIdentity.isValid())
+            qCWarning(lcLab) << "the lab directory" << dir << "was never opened; not removed";
+        else if (!removeTree(dir, &error, dirIdentity))
+            qCWarning(lcLab).noquote() << error;
+    }
     qCDebug(lcLab) << "stopped and removed" << dir << "in" << clock.elapsed() << "ms";
     dir.clear();
+    dirIdentity = {};
     dataDir.clear();
     pkiDir.clear();
     port = 0;

@@ -37,13 +37,17 @@ class LabPrivate;
 // A private, throwaway PostgreSQL 15 (Debian's /usr/lib/postgresql/15/bin) on 127.0.0.1 and a free
 // port, with an RDS-shaped certificate chain generated at start (see LabPki.h).
 //
-// Layout: a directory /tmp/pgtls-lab-XXXXXX (mode 0700; owned by the `postgres` OS user when we run
-// as root, as the server then runs as that user) holding owner.pid (the pid of the process that
-// owns the lab), pki/ (certificates and keys), data/ (the cluster), server.log, the Unix socket,
-// and passfile (0600, owned by us). Plaintext refusal is done like RDS with rds.force_ssl=1: pg_hba
-// has only hostssl lines for TCP, so libpq reports "no pg_hba.conf entry ..., no encryption".
-// The server dies with us: PR_SET_PDEATHSIG=SIGINT; the directory is removed by stop(), by the
-// destructor, by the termination handlers, or (when we were killed) by the next lab's start().
+// Layout: a directory /tmp/pgtls-lab-XXXXXX, always owned by us (mode 0700; as root, where the
+// server runs as the `postgres` OS user, group `postgres` and mode 01770, so that the server can
+// create its socket and data/ there but cannot rename or replace our files) holding owner.pid
+// (the pid of the process that owns the lab), server.log and passfile (0600), all ours, and
+// pki/ (certificates and keys), data/ (the cluster) and the Unix socket, the server user's. Every
+// file is created exclusively, never through a link (LabFiles.h). Plaintext refusal is done like
+// RDS with rds.force_ssl=1: pg_hba has only hostssl lines for TCP, so libpq reports "no pg_hba.conf
+// entry ..., no encryption".
+// The server dies with us: PR_SET_PDEATHSIG=SIGINT; the directory is removed (by descriptor, never
+// following a link: SafeRemove.h) by stop(), by the destructor, by the termination handlers, or
+// (when we were killed) by the next lab's start() of the same user (StaleLabs.h).
 //
 // Threading: use from one thread (with an event loop). Nothing blocks that thread except stop()
 // (and the destructor), bounded to about 2 s; the key generation runs on a short-lived thread.

@@ -49,6 +49,9 @@ class TestJudge : public QObject
 private slots:
     void plaintextIsClassified_data();
     void plaintextIsClassified();
+    void extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong_data();
+    void extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong();
+    void channelBindingIsLearnedFromAWithheldAttempt();
     void matrixRowDerivesProtection_data();
     void matrixRowDerivesProtection();
     void everyCatalogCodeHasWords();
@@ -102,6 +105,77 @@ void TestJudge::plaintextIsClassified()
     QCOMPARE(r.detail, plain.error);
 }
 
+void TestJudge::extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong_data()
+{
+    QTest::addColumn<SslMode>("attempt");
+    QTest::addColumn<SslMode>("requested");
+    QTest::addColumn<bool>("rootFile");
+    QTest::addColumn<bool>("mayBeSent");
+    QTest::addColumn<QString>("reasonMentions");
+
+    QTest::newRow("disable never gets it, even when disable was asked for")
+        << SslMode::Disable << SslMode::Disable << false << false << QStringLiteral("never encrypts");
+    QTest::newRow("allow never gets it: it tries plaintext first")
+        << SslMode::Allow << SslMode::Disable << false << false << QStringLiteral("plaintext first");
+    QTest::newRow("prefer never gets it: it falls back to plaintext")
+        << SslMode::Prefer << SslMode::Prefer << true << false << QStringLiteral("falls back");
+    QTest::newRow("require is weaker than verify-full")
+        << SslMode::Require << SslMode::VerifyFull << false << false
+        << QStringLiteral("accepts any certificate");
+    QTest::newRow("require with a root file checks the CA but is still weaker than verify-ca")
+        << SslMode::Require << SslMode::VerifyCa << true << false
+        << QStringLiteral("checks the CA here");
+    QTest::newRow("verify-ca is weaker than verify-full")
+        << SslMode::VerifyCa << SslMode::VerifyFull << true << false
+        << QStringLiteral("any host name");
+    QTest::newRow("require may carry it when prefer was asked for")
+        << SslMode::Require << SslMode::Prefer << false << true << QString();
+    QTest::newRow("verify-ca may carry it when require was asked for")
+        << SslMode::VerifyCa << SslMode::Require << true << true << QString();
+    QTest::newRow("verify-full may always carry it")
+        << SslMode::VerifyFull << SslMode::VerifyFull << true << true << QString();
+}
+
+void TestJudge::extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong()
+{
+    QFETCH(SslMode, attempt);
+    QFETCH(SslMode, requested);
+    QFETCH(bool, rootFile);
+    QFETCH(bool, mayBeSent);
+    QFETCH(QString, reasonMentions);
+    const QString reason = Judge::passwordWithheldReason(attempt, requested, rootCert(rootFile));
+    QCOMPARE(reason.isEmpty(), mayBeSent);
+    QVERIFY2(reason.contains(reasonMentions), qPrintable(reason));
+    const MatrixRow row = Judge::matrixRow(attempt, failedWith(QStringLiteral("password-needed"), true),
+                                           reason, rootCert(rootFile));
+    QCOMPARE(row.passwordWithheld, !mayBeSent);
+    QCOMPARE(row.passwordWithheldReason, reason);
+}
+
+void TestJudge::channelBindingIsLearnedFromAWithheldAttempt()
+{
+    SessionResult offered = failedWith(QStringLiteral("password-needed"), true);
+    offered.channelBindingRequired = true;
+    offered.sslInUseObserved = true;
+    const QString reason = Judge::passwordWithheldReason(SslMode::Require, SslMode::VerifyFull, rootCert(false));
+    MatrixRow row = Judge::matrixRow(SslMode::Require, offered, reason, rootCert(false));
+    QCOMPARE(row.channelBinding, QStringLiteral("offered"));
+    QVERIFY(row.encrypted && row.connected && !row.caVerified);
+    QVERIFY(row.note.contains(QLatin1String("SCRAM-SHA-256-PLUS")));
+
+    SessionResult notOffered = failedWith(QStringLiteral("channel-binding-unavailable"), true);
+    notOffered.channelBindingRequired = true;
+    notOffered.sslInUseObserved = true;
+    row = Judge::matrixRow(SslMode::Require, notOffered, reason, rootCert(false));
+    QCOMPARE(row.channelBinding, QStringLiteral("not-offered"));
+    QVERIFY(row.connected);
+
+    // Without channel_binding=require nothing is learned.
+    row = Judge::matrixRow(SslMode::Require, failedWith(QStringLiteral("password-needed"), true), reason,
+                           rootCert(false));
+    QVERIFY(row.channelBinding.isEmpty());
+}
+
 void TestJudge::matrixRowDerivesProtection_data()
 {
     QTest::addColumn<SslMode>("mode");
@@ -127,7 +201,7 @@ void TestJudge::matrixRowDerivesProtection_data()
     QTest::newRow("verify-full that failed is nothing")
         << SslMode::VerifyFull << failedWith(QStringLiteral("host-mismatch")) << false << true << QStringLiteral("00000");
     QTest::newRow("allow that reached authentication over TLS counts as connected and encrypted")
-        << SslMode::Allow << [] { SessionResult s = failedWith(QStringLiteral("password-needed"), true); s.sslInUse = true; return s; }()
+        << SslMode::Allow << [] { SessionResult s = failedWith(QStringLiteral("password-needed"), true); s.sslInUseObserved = true; return s; }()
         << true << false << QStringLiteral("11000");
 }
 

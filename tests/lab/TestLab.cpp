@@ -237,15 +237,31 @@ void TestLab::startCreatesAPrivateLabAndStopRemovesIt()
     struct stat st
     {
     };
-    QCOMPARE(::stat(QFile::encodeName(dir).constData(), &st), 0);
-    QCOMPARE(st.st_mode & 07777, mode_t(0700));
+    QCOMPARE(::lstat(QFile::encodeName(dir).constData(), &st), 0);
+    QVERIFY(S_ISDIR(st.st_mode));
+    // The top-level directory stays ours (stale-lab cleanup goes by its owner); as root the server
+    // runs as `postgres`, which may create its socket and data/ there (group rwx, sticky).
+    QCOMPARE(st.st_uid, ::geteuid());
     uid_t serverUid = ::geteuid();
     if (serverUid == 0) {
         const passwd *pw = ::getpwnam("postgres");
         QVERIFY(pw);
         serverUid = pw->pw_uid;
+        QCOMPARE(st.st_gid, pw->pw_gid);
+        QCOMPARE(st.st_mode & 07777, mode_t(01770));
+    } else {
+        QCOMPARE(st.st_mode & 07777, mode_t(0700));
     }
+    QCOMPARE(::lstat(QFile::encodeName(dir + QStringLiteral("/data")).constData(), &st), 0);
     QCOMPARE(st.st_uid, serverUid);
+    QCOMPARE(st.st_mode & 07777, mode_t(0700));
+    QCOMPARE(::lstat(QFile::encodeName(dir + QStringLiteral("/pki")).constData(), &st), 0);
+    QCOMPARE(st.st_uid, serverUid);
+    QCOMPARE(st.st_mode & 07777, mode_t(0700));
+    for (const char *ours : { "/owner.pid", "/server.log", "/passfile" }) {
+        QCOMPARE(::lstat(QFile::encodeName(dir + QLatin1String(ours)).constData(), &st), 0);
+        QVERIFY2(S_ISREG(st.st_mode) && st.st_uid == ::geteuid(), ours);
+    }
     QCOMPARE(
         ::stat(QFile::encodeName(dir + QStringLiteral("/pki/server.key")).constData(), &st), 0);
     QCOMPARE(st.st_mode & 07777, mode_t(0600));
