@@ -92,7 +92,7 @@ void ChainCard::setCertificate(const CertificateInfo &cert, const QString &role,
     m_trust->setToolTip(plainToolTip(trustText));
     m_trust->setAccessibleName(trustText);
     const QString cn = cert.subjectCommonName.isEmpty() ? cert.subject : cert.subjectCommonName;
-    m_subjectText = cn;
+    m_subjectText = visibleText(cn);
     QString issuerCn = cert.issuer;
     const int at = cert.issuer.indexOf(QLatin1String("CN="));
     if (at >= 0) {
@@ -105,7 +105,7 @@ void ChainCard::setCertificate(const CertificateInfo &cert, const QString &role,
             }
         }
     }
-    m_issuerText = tr("issued by %1").arg(issuerCn);
+    m_issuerText = tr("issued by %1").arg(visibleText(issuerCn));
     m_subject->setToolTip(plainToolTip(cert.subject));
     m_issuer->setToolTip(plainToolTip(cert.issuer));
     elide();

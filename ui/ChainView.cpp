@@ -2,6 +2,7 @@
 #include "ChainView.h"
 
 #include "ChainCard.h"
+#include "PlainText.h"
 #include "ValidityBar.h"
 
 #include <QApplication>
@@ -13,6 +14,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
@@ -166,6 +168,8 @@ void ChainView::clearReport()
 
 void ChainView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     m_reportNow = report.now;
     const ProbeResult &probe = report.probe;
@@ -324,7 +328,7 @@ void ChainView::showDetails()
                 shown += value.mid(i, 8) + QLatin1Char(' ');
             shown = shown.trimmed();
         }
-        auto *item = new QTableWidgetItem(shown);
+        auto *item = new QTableWidgetItem(visibleText(shown));
         item->setData(Qt::UserRole, value);
         item->setTextAlignment(Qt::AlignLeft | Qt::AlignTop);
         m_details->setItem(row, 0, name);

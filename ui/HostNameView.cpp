@@ -2,11 +2,13 @@
 #include "HostNameView.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScopeGuard>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -122,6 +124,8 @@ void HostNameView::clearReport()
 
 void HostNameView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     const Endpoint &e = report.endpoint;
     if (!report.probe.hostMatch) {

@@ -6,6 +6,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QScopeGuard>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTimer>
@@ -90,6 +91,8 @@ void MatrixView::clearReport()
 
 void MatrixView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     if (report.matrix.isEmpty()) {
         if (report.matrixRequested)

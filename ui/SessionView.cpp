@@ -2,12 +2,14 @@
 #include "SessionView.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -155,6 +157,8 @@ void SessionView::clearReport()
 
 void SessionView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     const SessionResult &s = report.session;
     const ProbeResult &p = report.probe;

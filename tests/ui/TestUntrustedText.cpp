@@ -5,6 +5,7 @@
 // text in which the tags arrive escaped (rendering it requests no resource and makes no link),
 // while the user still reads the literal characters.
 #include "BundlePanel.h"
+#include "ChainCard.h"
 #include "ChainView.h"
 #include "ClientSettingsView.h"
 #include "EndpointForm.h"
@@ -42,6 +43,12 @@ const QString kImg = QStringLiteral("<img src=/dev/zero>");
 const QString kBold = QStringLiteral("<b>bold</b>");
 const QString kLink = QStringLiteral("<a href=file:///etc/passwd>x</a>");
 const QString kAll = kImg + QLatin1Char(' ') + kBold + QLatin1Char(' ') + kLink;
+// A right-to-left override (reorders what follows: "db.example.com" would read backwards) and a
+// terminal escape, as a certificate or a server may carry them.
+const QString kBidi = QStringLiteral("evil\u202Emoc.elpmaxe.bd");
+const QString kEscape = QStringLiteral("red\x1b[31m");
+const QString kBidiShown = QStringLiteral("evil\\u{202e}moc.elpmaxe.bd");
+const QString kEscapeShown = QStringLiteral("red\\x1b[31m");
 // The tags above as the data holds them: none may reach Qt's rich-text engine unescaped (our
 // own markup around escaped data, e.g. a <b> for emphasis, is fine).
 const QStringList kRawTags = { kImg, kBold, kLink };
@@ -179,7 +186,7 @@ QStringList problemsIn(QWidget *root)
 }
 
 // Every text a user can read in `root`: label texts and item texts.
-QString visibleText(QWidget *root)
+QString readableText(QWidget *root)
 {
     QStringList texts;
     for (QLabel *l : root->findChildren<QLabel *>())
@@ -207,6 +214,8 @@ private slots:
     void theUserStillReadsTheLiteralCharacters_data();
     void theUserStillReadsTheLiteralCharacters();
     void aChainCardTooltipReadsExactlyAsTheSubject();
+    void controlsAndBidiOverridesShowEscaped_data();
+    void controlsAndBidiOverridesShowEscaped();
     void plainToolTipShowsAnyTextLiterally_data();
     void plainToolTipShowsAnyTextLiterally();
 
@@ -230,11 +239,12 @@ void TestUntrustedText::initTestCase()
     const lab::PrivateKey caKey = lab::PrivateKey::generate(lab::PrivateKey::Type::EcP256);
     const lab::IssuedCert ca = lab::CertBuilder::selfSigned(caReq, caKey);
     lab::CertRequest leafReq;
-    leafReq.subject = { { QStringLiteral("O"), kLink }, { QStringLiteral("CN"), kImg } };
+    leafReq.subject = { { QStringLiteral("O"), kLink }, { QStringLiteral("OU"), kBidi },
+        { QStringLiteral("CN"), kImg } };
     leafReq.notBefore = now.addDays(-1);
     leafReq.notAfter = now.addDays(20);
     leafReq.sanDns = { QStringLiteral("db.example.com") };
-    leafReq.rawSanDns = { kBold.toUtf8(), kImg.toUtf8() };
+    leafReq.rawSanDns = { kBold.toUtf8(), kImg.toUtf8(), kBidi.toUtf8() };
     const lab::PrivateKey leafKey = lab::PrivateKey::generate(lab::PrivateKey::Type::EcP256);
     const lab::IssuedCert leaf = lab::CertBuilder::issue(leafReq, leafKey, ca);
     const CertificateInfo leafInfo = CertificateInfo::fromDer(leaf.der);
@@ -278,9 +288,9 @@ void TestUntrustedText::initTestCase()
     p.timings.total = 12;
     r.session.attempted = true;
     r.session.connected = false;
-    r.session.error = QStringLiteral("FATAL:  %1").arg(kAll);
+    r.session.error = QStringLiteral("FATAL:  %1").arg(kAll + kEscape);
     r.session.errorCode = QStringLiteral("other");
-    r.session.serverVersion = kBold;
+    r.session.serverVersion = kBold + kEscape;
     r.session.showSsl = kImg;
     r.session.rdsForceSsl = kLink;
     r.plaintext.tested = true;
@@ -291,7 +301,7 @@ void TestUntrustedText::initTestCase()
     for (SslMode mode : allSslModes()) {
         MatrixRow row;
         row.sslmode = mode;
-        row.note = kBold;
+        row.note = kBold + kBidi;
         row.error = kAll;
         row.ms = 3;
         r.matrix << row;
@@ -300,7 +310,7 @@ void TestUntrustedText::initTestCase()
     mismatch.code = QStringLiteral("host-mismatch");
     mismatch.severity = Problem::Severity::Error;
     mismatch.title = kImg;
-    mismatch.detail = kAll;
+    mismatch.detail = kAll + kEscape + kBidi;
     mismatch.explanation = kLink;
     mismatch.fix = kBold;
     Problem alias = mismatch;
@@ -429,7 +439,7 @@ void TestUntrustedText::theUserStillReadsTheLiteralCharacters()
     w->resize(1400, 900);
     w->show();
     QVERIFY(QTest::qWaitForWindowExposed(w.get()));
-    const QString text = visibleText(w.get());
+    const QString text = readableText(w.get());
     QVERIFY2(text.contains(literal), qPrintable(text));
 }
 
@@ -447,7 +457,51 @@ void TestUntrustedText::aChainCardTooltipReadsExactlyAsTheSubject()
     const Rendered r = renderAsRichText(tip);
     QVERIFY2(r.resources.isEmpty(), qPrintable(r.resources.join(QLatin1Char(','))));
     QVERIFY(r.anchors.isEmpty());
-    QCOMPARE(r.plain, m_report.probe.chain.first().subject);
+    // The subject as it is, its bidi override made visible.
+    const QString name = m_report.probe.chain.first().subject;
+    QVERIFY(name.contains(QChar(0x202e)));
+    QCOMPARE(r.plain, QString(name).replace(QChar(0x202e), QStringLiteral("\\u{202e}")));
+}
+
+void TestUntrustedText::controlsAndBidiOverridesShowEscaped_data()
+{
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("the chain view shows a bidi override in a certificate name escaped")
+        << QStringLiteral("the chain view") << kBidiShown;
+    QTest::newRow("the host name view shows a bidi override in a SAN entry escaped")
+        << QStringLiteral("the host name view") << kBidiShown;
+    QTest::newRow("the session view shows a terminal escape in the server error escaped")
+        << QStringLiteral("the session view") << kEscapeShown;
+    QTest::newRow("the matrix view shows a bidi override in a note escaped")
+        << QStringLiteral("the matrix view") << kBidiShown;
+    QTest::newRow("the verdict banner shows a terminal escape in libpq's words escaped")
+        << QStringLiteral("the verdict banner") << kEscapeShown;
+    QTest::newRow("the main window shows them escaped in every view")
+        << QStringLiteral("the main window, every view fed") << kBidiShown;
+}
+
+void TestUntrustedText::controlsAndBidiOverridesShowEscaped()
+{
+    QFETCH(QString, view);
+    QFETCH(QString, shown);
+    const std::unique_ptr<QWidget> w = m_makers.value(view)();
+    w->resize(1400, 900);
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    // Select every chain card in turn: the details table is filled per card.
+    for (ChainView *chain : w->findChildren<ChainView *>()) {
+        for (ChainCard *card : chain->cards())
+            emit card->activated();
+    }
+    QString text = readableText(w.get());
+    QList<QWidget *> widgets = w->findChildren<QWidget *>();
+    widgets.prepend(w.get());
+    for (QWidget *child : std::as_const(widgets))
+        text += QLatin1Char('\n') + renderAsRichText(child->toolTip()).plain;
+    QVERIFY2(text.contains(shown), qPrintable(text));
+    QVERIFY2(!text.contains(QChar(0x202e)), qPrintable(text));
+    QVERIFY2(!text.contains(QChar(0x1b)), qPrintable(text));
 }
 
 void TestUntrustedText::plainToolTipShowsAnyTextLiterally_data()
