@@ -517,6 +517,9 @@ void EndpointForm::clearPassword()
 
 void EndpointForm::setPassword(const QString &password)
 {
+    // The same text (perhaps the very buffer the field holds): nothing to replace, nothing wiped.
+    if (password == m_password->text())
+        return;
     clearPassword();
     m_password->setText(password);
 }

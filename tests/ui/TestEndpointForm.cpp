@@ -64,6 +64,7 @@ private slots:
     void pasteWithoutSecretsStillFills();
     void secretOptionIsNeverShown();
     void clearPasswordWipesTheFieldsBuffer();
+    void settingTheSamePasswordAgainKeepsIt();
 
     void typingACaPathDoesNotLoadTheBundle();
     void specialFileTypedIntoTheCaFieldKeepsTheGuiResponsive_data();
@@ -179,6 +180,17 @@ void TestEndpointForm::clearPasswordWipesTheFieldsBuffer()
     QCOMPARE(form.password(), QString());
     // The buffer the field held was overwritten, not just released.
     QVERIFY(std::all_of(chars, chars + n, [](QChar c) { return c.isNull(); }));
+}
+
+void TestEndpointForm::settingTheSamePasswordAgainKeepsIt()
+{
+    EndpointForm form;
+    form.setPassword(QString::fromLatin1(kSecret));
+    // The field's own text handed back (it shares the field's buffer): not wiped by the swap.
+    const QString same = form.password();
+    form.setPassword(same);
+    QCOMPARE(form.password(), QLatin1String(kSecret));
+    QCOMPARE(same, QLatin1String(kSecret));
 }
 
 void TestEndpointForm::typingACaPathDoesNotLoadTheBundle()
