@@ -263,9 +263,9 @@ void BundlePanel::refresh()
     m_regions->hide();
     m_warnings->hide();
     m_install->setEnabled(false);
+    const QString target = QDir::toNativeSeparators(RootCertInstaller(m_home).targetPath());
     m_install->setToolTip(plainToolTip(
-        tr("Replace libpq's default CA file (%1) with this bundle, keeping a backup")
-            .arg(QDir::toNativeSeparators(RootCertInstaller(m_home).targetPath()))));
+        tr("Replace libpq's default CA file (%1) with this bundle, keeping a backup").arg(target)));
     if (file.isEmpty()) {
         m_bundle = CaBundle();
         showHint(m_summary, FieldState::Neutral,

@@ -130,8 +130,8 @@ constexpr int kRootCertSettleMs = 300;
 // What libpq makes of a pasted connection string, as far as secrets go.
 struct SecretScan
 {
-    bool parsed = false;  // PQconninfoParse() accepted it
-    QString keyword;      // the first secret keyword it holds a value for (empty: none)
+    bool parsed = false; // PQconninfoParse() accepted it
+    QString keyword; // the first secret keyword it holds a value for (empty: none)
 };
 
 // Decided by what libpq parses, not by the raw text: `pass%77ord` in a URI, a password in the

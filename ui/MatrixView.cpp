@@ -130,7 +130,8 @@ void MatrixView::setReport(const InspectionReport &report)
             item->setTextAlignment(Qt::AlignCenter);
             const QString state = on ? tr("%1: yes").arg(names.at(col)) : tr("%1: no").arg(names.at(col));
             item->setData(Qt::AccessibleTextRole, state);
-            item->setToolTip(plainToolTip(why.isEmpty() ? state : state + QStringLiteral("\n") + why));
+            const QString tip = why.isEmpty() ? state : state + QStringLiteral("\n") + why;
+            item->setToolTip(plainToolTip(tip));
             m_table->setItem(row, col, item);
         }
         QString note = m.note;

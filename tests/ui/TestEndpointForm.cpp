@@ -3,9 +3,9 @@
 // (as libpq parses it) is refused and cleared, a secret option is never shown, the password
 // field is wiped; the CA field never opens the typed path while typing, and a FIFO or a device
 // typed into it leaves the GUI responsive with a clear "not a regular file" state.
-#include "EndpointForm.h"
 #include "../support/TestCerts.h"
 #include "../support/UiTestHelpers.h"
+#include "EndpointForm.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -128,8 +128,8 @@ void TestEndpointForm::unparsableStringThatMayHoldASecretIsNotEchoed()
 {
     EndpointForm form;
     // libpq's message for a bad percent-escape quotes the value: it must not reach the screen.
-    const QString conninfo
-        = QStringLiteral("postgresql://db.example.com/sales?sslpassword=%1%zz").arg(QLatin1String(kSecret));
+    const QString conninfo = QStringLiteral("postgresql://db.example.com/sales?sslpassword=%1%zz")
+                                 .arg(QLatin1String(kSecret));
     const QString error = form.applyConninfo(conninfo);
     QVERIFY(!error.isEmpty());
     QCOMPARE(child<QLineEdit>(&form, "conninfo")->text(), QString());
@@ -144,8 +144,9 @@ void TestEndpointForm::pasteWithoutSecretsStillFills()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(child<QLineEdit>(&form, "host")->text(), QStringLiteral("db.example.com"));
     QCOMPARE(child<QLineEdit>(&form, "user")->text(), QStringLiteral("alice"));
-    QVERIFY(child<QLabel>(&form, "extraParameters")->text().contains(
-        QLatin1String("application_name=probe")));
+    QVERIFY(child<QLabel>(&form, "extraParameters")
+                ->text()
+                .contains(QLatin1String("application_name=probe")));
 }
 
 void TestEndpointForm::secretOptionIsNeverShown()
@@ -163,8 +164,8 @@ void TestEndpointForm::secretOptionIsNeverShown()
     QVERIFY2(extra.contains(QLatin1String("application_name=probe")), qPrintable(extra));
     QVERIFY(!everythingShown(&form).contains(QLatin1String(kSecret))); // ...its value is not
     // libpq still gets it.
-    QCOMPARE(form.endpoint().extraOptions.value(QStringLiteral("sslpassword")),
-        QLatin1String(kSecret));
+    QCOMPARE(
+        form.endpoint().extraOptions.value(QStringLiteral("sslpassword")), QLatin1String(kSecret));
 }
 
 void TestEndpointForm::clearPasswordWipesTheFieldsBuffer()
@@ -217,8 +218,8 @@ void TestEndpointForm::typingACaPathDoesNotLoadTheBundle()
     QVERIFY(!summary->text().contains(QLatin1String("1 certificate")));
     // Leaving the field reads it.
     child<QLineEdit>(&form, "host")->setFocus();
-    QTRY_VERIFY2(summary->text().contains(QLatin1String("1 certificate")),
-        qPrintable(summary->text()));
+    QTRY_VERIFY2(
+        summary->text().contains(QLatin1String("1 certificate")), qPrintable(summary->text()));
     QCOMPARE(field->property("state").toString(), QStringLiteral("valid"));
 }
 
@@ -253,8 +254,8 @@ void TestEndpointForm::specialFileTypedIntoTheCaFieldKeepsTheGuiResponsive()
     beat.start(700);
     typeInto(field, path);
     // Once the keys settle (the field starts invalid too: libpq's default file is missing).
-    QTRY_VERIFY2_WITH_TIMEOUT(hint->text().contains(QLatin1String("Not a regular file")),
-        qPrintable(hint->text()), 3000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        hint->text().contains(QLatin1String("Not a regular file")), qPrintable(hint->text()), 3000);
     QCOMPARE(field->property("state").toString(), QStringLiteral("invalid"));
     // Editing finished: the path is committed (contents check, bundle panel), still no block.
     child<QLineEdit>(&form, "host")->setFocus();
@@ -272,9 +273,9 @@ int main(int argc, char **argv)
     // libpq's home in a throwaway directory; no PG* variables from the caller.
     QTemporaryDir home;
     qputenv("HOME", QFile::encodeName(home.path()));
-    for (const char *v : { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE",
-             "PGSSLROOTCERT", "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGCONNECT_TIMEOUT",
-             "PGREQUIRESSL" })
+    for (const char *v :
+        { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE", "PGSSLROOTCERT",
+            "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGCONNECT_TIMEOUT", "PGREQUIRESSL" })
         qunsetenv(v);
     QApplication app(argc, argv);
     TestEndpointForm test;

@@ -4,6 +4,8 @@
 // by every view, and every label, tooltip and item tooltip is checked: either plain text, or rich
 // text in which the tags arrive escaped (rendering it requests no resource and makes no link),
 // while the user still reads the literal characters.
+#include "../support/TestCerts.h"
+#include "../support/UiTestHelpers.h"
 #include "BundlePanel.h"
 #include "ChainCard.h"
 #include "ChainView.h"
@@ -16,8 +18,6 @@
 #include "ProfileStore.h"
 #include "RawView.h"
 #include "SessionView.h"
-#include "../support/TestCerts.h"
-#include "../support/UiTestHelpers.h"
 #include "VerdictBanner.h"
 
 #include <QAbstractItemView>
@@ -75,8 +75,8 @@ protected:
 struct Rendered
 {
     QStringList resources; // what rendering it asked to load
-    QStringList anchors;   // the links it made
-    QString plain;         // what the user reads
+    QStringList anchors; // the links it made
+    QString plain; // what the user reads
 };
 
 Rendered renderAsRichText(const QString &html)
@@ -107,7 +107,8 @@ bool hasRawTag(const QString &text)
         [&text](const QString &tag) { return text.contains(tag); });
 }
 
-// A text Qt may take as rich (a tooltip, an auto-format label): empty when it is safe, else why not.
+// A text Qt may take as rich (a tooltip, an auto-format label): empty when it is safe, else why
+// not.
 QString richTextProblem(const QString &text)
 {
     if (text.isEmpty() || !Qt::mightBeRichText(text))
@@ -124,8 +125,8 @@ QString richTextProblem(const QString &text)
 
 QString describe(const QObject *o)
 {
-    return QStringLiteral("%1 \"%2\"").arg(QString::fromLatin1(o->metaObject()->className()),
-        o->objectName());
+    return QStringLiteral("%1 \"%2\"")
+        .arg(QString::fromLatin1(o->metaObject()->className()), o->objectName());
 }
 
 // Every problem in `root` and its children: labels, widget tooltips, tab tooltips, and the
@@ -162,8 +163,7 @@ QStringList problemsIn(QWidget *root)
                 continue;
             for (int row = 0; row < model->rowCount(); ++row) {
                 for (int col = 0; col < model->columnCount(); ++col) {
-                    const QString tip
-                        = model->index(row, col).data(Qt::ToolTipRole).toString();
+                    const QString tip = model->index(row, col).data(Qt::ToolTipRole).toString();
                     if (const QString why = richTextProblem(tip); !why.isEmpty())
                         problems << QStringLiteral("%1 item (%2,%3) tooltip: %4: %5")
                                         .arg(describe(w))
@@ -283,7 +283,7 @@ void TestUntrustedText::initTestCase()
     p.trust.anchorSubject = caInfo.subject;
     p.trust.error = QStringLiteral("self-signed certificate in certificate chain (%1)").arg(kAll);
     p.trust.errorDepth = 1;
-    p.trust.issues = { CertificateIssue{ 1, QStringLiteral("self-signed"), 19, kAll } };
+    p.trust.issues = { CertificateIssue { 1, QStringLiteral("self-signed"), 19, kAll } };
     p.hostMatch = HostMatcher::match(r.endpoint.host, leafInfo);
     p.timings.total = 12;
     r.session.attempted = true;
@@ -409,7 +409,9 @@ void TestUntrustedText::everyWidgetShowsHostileTextAsPlainText()
     const QStringList problems = problemsIn(w.get());
     // For a look at what the user sees (as tests/ui/TestViews.cpp does).
     QVERIFY(QDir().mkpath(kScreenshotDir));
-    w->grab().save(QStringLiteral("%1/%2.png").arg(kScreenshotDir, QString(view).replace(QLatin1Char(' '), QLatin1Char('-'))));
+    w->grab().save(
+        QStringLiteral("%1/%2.png")
+            .arg(kScreenshotDir, QString(view).replace(QLatin1Char(' '), QLatin1Char('-'))));
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
 }
 
@@ -533,9 +535,9 @@ int main(int argc, char **argv)
     g_config = &config;
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(config.path() + QStringLiteral("/config")));
     qputenv("HOME", QFile::encodeName(config.path()));
-    for (const char *v : { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE",
-             "PGSSLROOTCERT", "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGCONNECT_TIMEOUT",
-             "PGREQUIRESSL" })
+    for (const char *v :
+        { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE", "PGSSLROOTCERT",
+            "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGCONNECT_TIMEOUT", "PGREQUIRESSL" })
         qunsetenv(v);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("pgtls-test"));
