@@ -2,10 +2,12 @@
 #include "BundlePanel.h"
 
 #include "FieldState.h"
+#include "PlainText.h"
 #include "ProblemCatalog.h"
 #include "RdsBundleSnapshot.h"
 #include "RdsTrustStore.h"
 #include "RootCert.h"
+#include "SafeFile.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
@@ -86,6 +88,7 @@ BundlePanel::BundlePanel(QWidget *parent)
         auto *box = new QMessageBox(QMessageBox::Question, tr("Install the CA bundle"), question,
             QMessageBox::Yes | QMessageBox::Cancel, this);
         box->setObjectName(QStringLiteral("bundleInstallConfirm"));
+        box->setTextFormat(Qt::PlainText); // the question names files
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->setDefaultButton(QMessageBox::Cancel);
         box->button(QMessageBox::Yes)->setText(tr("Install"));
@@ -260,9 +263,9 @@ void BundlePanel::refresh()
     m_regions->hide();
     m_warnings->hide();
     m_install->setEnabled(false);
-    m_install->setToolTip(
-        tr("Replace libpq's default CA file (%1) with this bundle, keeping a backup")
-            .arg(QDir::toNativeSeparators(RootCertInstaller(m_home).targetPath())));
+    const QString target = QDir::toNativeSeparators(RootCertInstaller(m_home).targetPath());
+    m_install->setToolTip(plainToolTip(
+        tr("Replace libpq's default CA file (%1) with this bundle, keeping a backup").arg(target)));
     if (file.isEmpty()) {
         m_bundle = CaBundle();
         showHint(m_summary, FieldState::Neutral,
@@ -275,6 +278,13 @@ void BundlePanel::refresh()
             tr("No CA bundle chosen, and libpq's default %1 does not exist: download the RDS "
                "bundle or use the built-in snapshot.")
                 .arg(QDir::toNativeSeparators(file)));
+        return;
+    }
+    // Looked at first without blocking (a FIFO or a device is never opened for reading here).
+    const SafeFileStatus status = SafeFile::check(file);
+    if (!status.ok()) {
+        m_bundle = CaBundle();
+        showHint(m_summary, FieldState::Invalid, status.error);
         return;
     }
     m_bundle = CaBundle::load(file);
@@ -308,7 +318,7 @@ void BundlePanel::refresh()
     if (!regions.isEmpty()) {
         showHint(m_regions, FieldState::Neutral,
             tr("Regions (%1): %2").arg(regions.size()).arg(compactList(regions, 4)));
-        m_regions->setToolTip(regions.join(QStringLiteral(", ")));
+        m_regions->setToolTip(plainToolTip(regions.join(QStringLiteral(", "))));
     }
     QStringList warnings = m_bundle.warnings(m_host, now);
     const QString region = ProblemCatalog::rdsRegionOf(m_host);

@@ -2,6 +2,7 @@
 #include "ChainCard.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 #include "ValidityBar.h"
 
 #include <QGridLayout>
@@ -22,19 +23,23 @@ ChainCard::ChainCard(QWidget *parent)
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
 
     m_icon = new QLabel(this);
+    m_icon->setTextFormat(Qt::PlainText);
     m_icon->setObjectName(QStringLiteral("chainCardIcon"));
     m_role = new QLabel(this);
+    m_role->setTextFormat(Qt::PlainText);
     m_role->setObjectName(QStringLiteral("chainCardRole"));
     QFont bold = m_role->font();
     bold.setBold(true);
     m_role->setFont(bold);
     m_badge = new QLabel(this);
+    m_badge->setTextFormat(Qt::PlainText);
     m_badge->setObjectName(QStringLiteral("chainCardBadge"));
     QFont small = m_badge->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     small.setItalic(true);
     m_badge->setFont(small);
     m_trust = new QLabel(this);
+    m_trust->setTextFormat(Qt::PlainText);
     m_trust->setObjectName(QStringLiteral("chainCardTrust"));
     m_subject = new QLabel(this);
     m_subject->setObjectName(QStringLiteral("chainCardSubject"));
@@ -51,6 +56,7 @@ ChainCard::ChainCard(QWidget *parent)
     m_issuer->setForegroundRole(QPalette::PlaceholderText);
     m_validity = new ValidityBar(this);
     m_validityText = new QLabel(this);
+    m_validityText->setTextFormat(Qt::PlainText);
     m_validityText->setObjectName(QStringLiteral("chainCardValidity"));
     m_validityText->setFont(small);
 
@@ -83,10 +89,10 @@ void ChainCard::setCertificate(const CertificateInfo &cert, const QString &role,
     m_badge->setVisible(!badge.isEmpty());
     const char *trustIcon = trust == Trust::Trusted ? "ok" : trust == Trust::Problem ? "error" : "question";
     m_trust->setPixmap(iconPixmap(trustIcon, 18, this));
-    m_trust->setToolTip(trustText);
+    m_trust->setToolTip(plainToolTip(trustText));
     m_trust->setAccessibleName(trustText);
     const QString cn = cert.subjectCommonName.isEmpty() ? cert.subject : cert.subjectCommonName;
-    m_subjectText = cn;
+    m_subjectText = visibleText(cn);
     QString issuerCn = cert.issuer;
     const int at = cert.issuer.indexOf(QLatin1String("CN="));
     if (at >= 0) {
@@ -99,9 +105,9 @@ void ChainCard::setCertificate(const CertificateInfo &cert, const QString &role,
             }
         }
     }
-    m_issuerText = tr("issued by %1").arg(issuerCn);
-    m_subject->setToolTip(cert.subject);
-    m_issuer->setToolTip(cert.issuer);
+    m_issuerText = tr("issued by %1").arg(visibleText(issuerCn));
+    m_subject->setToolTip(plainToolTip(cert.subject));
+    m_issuer->setToolTip(plainToolTip(cert.issuer));
     elide();
     m_validity->setValidity(cert.notBefore, cert.notAfter, now);
     m_validity->show();

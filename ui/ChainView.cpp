@@ -2,6 +2,7 @@
 #include "ChainView.h"
 
 #include "ChainCard.h"
+#include "PlainText.h"
 #include "ValidityBar.h"
 
 #include <QApplication>
@@ -13,6 +14,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
@@ -83,6 +85,7 @@ ChainView::ChainView(QWidget *parent)
     m_scroll->setMinimumWidth(240);
     m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_empty = new QLabel(this);
+    m_empty->setTextFormat(Qt::PlainText);
     m_empty->setObjectName(QStringLiteral("chainEmpty"));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -165,6 +168,8 @@ void ChainView::clearReport()
 
 void ChainView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     m_reportNow = report.now;
     const ProbeResult &probe = report.probe;
@@ -268,6 +273,7 @@ void ChainView::addNode(ChainCard *card, const Node &node)
 {
     if (!m_cards.isEmpty()) {
         auto *link = new QLabel(tr("\u25BC issued by"), m_column);
+        link->setTextFormat(Qt::PlainText);
         link->setObjectName(QStringLiteral("chainLink"));
         link->setAlignment(Qt::AlignCenter);
         link->setForegroundRole(QPalette::PlaceholderText);
@@ -322,7 +328,7 @@ void ChainView::showDetails()
                 shown += value.mid(i, 8) + QLatin1Char(' ');
             shown = shown.trimmed();
         }
-        auto *item = new QTableWidgetItem(shown);
+        auto *item = new QTableWidgetItem(visibleText(shown));
         item->setData(Qt::UserRole, value);
         item->setTextAlignment(Qt::AlignLeft | Qt::AlignTop);
         m_details->setItem(row, 0, name);

@@ -2,6 +2,7 @@
 #include "DemoBar.h"
 
 #include "FieldState.h"
+#include "PlainText.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -18,9 +19,12 @@ DemoBar::DemoBar(QWidget *parent)
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("demoBar"));
+    m_status->setTextFormat(Qt::PlainText);
+    m_description->setTextFormat(Qt::PlainText);
     setAccessibleName(tr("Demo lab"));
 
     auto *title = new QLabel(tr("Demo lab — &scenario:"), this);
+    title->setTextFormat(Qt::PlainText);
     title->setObjectName(QStringLiteral("demoTitle"));
     QFont bold = title->font();
     bold.setBold(true);
@@ -56,7 +60,7 @@ DemoBar::DemoBar(QWidget *parent)
         m_starting = false;
         m_scenario->setEnabled(true);
         m_status->setText(tr("127.0.0.1:%1").arg(m_lab->port()));
-        m_status->setToolTip(tr("Lab directory: %1").arg(m_lab->directory()));
+        m_status->setToolTip(plainToolTip(tr("Lab directory: %1").arg(m_lab->directory())));
         m_scenario->setCurrentIndex(m_scenario->findData(QVariant::fromValue(m_lab->scenario())));
         updateDescription();
         emit endpointReady(m_lab->endpoint());

@@ -3,7 +3,13 @@
 
 #include "BundlePanel.h"
 #include "FieldState.h"
+#include "PlainText.h"
 #include "RootCert.h"
+#include "SafeFile.h"
+#include "SecretKeywords.h"
+#include "Secrets.h"
+
+#include <libpq-fe.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -20,7 +26,10 @@
 #include <QPushButton>
 #include <QSet>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace pgtls::ui {
 
@@ -110,17 +119,60 @@ QWidget *stacked(QLayout *fieldRow, QLabel *hint)
 QLabel *buddyLabel(const QString &text, QWidget *buddy)
 {
     auto *label = new QLabel(text);
+    label->setTextFormat(Qt::PlainText);
     label->setBuddy(buddy);
     return label;
 }
 
-// True when the first bytes of the file hold a PEM block (libpq reads PEM only).
-bool looksLikePem(const QString &path)
+// How long the CA field waits after the last keystroke before it looks at the typed path.
+constexpr int kRootCertSettleMs = 300;
+
+// What libpq makes of a pasted connection string, as far as secrets go.
+struct SecretScan
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    return f.read(64 * 1024).contains("-----BEGIN ");
+    bool parsed = false; // PQconninfoParse() accepted it
+    QString keyword; // the first secret keyword it holds a value for (empty: none)
+};
+
+// Decided by what libpq parses, not by the raw text: `pass%77ord` in a URI, a password in the
+// URI's user info and `sslpassword` all come out as the keywords libpq would use. The parsed
+// values are wiped before libpq frees them.
+SecretScan scanForSecrets(const QString &conninfo)
+{
+    SecretScan scan;
+    QByteArray utf8 = conninfo.toUtf8();
+    char *error = nullptr;
+    PQconninfoOption *options = PQconninfoParse(utf8.constData(), &error);
+    utf8.fill('\0');
+    if (error)
+        PQfreemem(error);
+    if (!options)
+        return scan;
+    scan.parsed = true;
+    for (PQconninfoOption *o = options; o->keyword; ++o) {
+        if (!o->val)
+            continue;
+        const QString keyword = QString::fromUtf8(o->keyword);
+        if (SecretKeywords::isSecret(keyword)) {
+            if (scan.keyword.isEmpty())
+                scan.keyword = keyword;
+            std::fill(o->val, o->val + qstrlen(o->val), '\0');
+        }
+    }
+    PQconninfoFree(options);
+    return scan;
+}
+
+// A string libpq cannot parse may still hold a secret, and libpq's message may quote it: then
+// neither is shown.
+bool mayHoldSecret(const QString &conninfo)
+{
+    if (conninfo.contains(QLatin1Char('%')))
+        return true; // a percent-encoded keyword or value: anything may be behind it
+    const QStringList &secrets = SecretKeywords::all();
+    return std::any_of(secrets.cbegin(), secrets.cend(), [&conninfo](const QString &k) {
+        return conninfo.contains(k, Qt::CaseInsensitive);
+    }) || (conninfo.startsWith(QLatin1String("postgres")) && conninfo.contains(QLatin1Char('@')));
 }
 
 } // namespace
@@ -133,10 +185,15 @@ EndpointForm::EndpointForm(QWidget *parent)
     updateHostState();
     updateHostaddrState();
     updateSslModeHint();
-    updateRootCertState();
+    commitRootCert();
     updateExtraLine();
     showFieldState(m_password, m_passwordHint, FieldState::Neutral,
         tr("Optional. Empty: libpq's own sources (PGPASSWORD, ~/.pgpass, passfile). Kept only in the keychain, and only when the profile says so."));
+}
+
+EndpointForm::~EndpointForm()
+{
+    clearPassword();
 }
 
 void EndpointForm::buildUi()
@@ -333,10 +390,27 @@ void EndpointForm::buildUi()
     connect(m_hostaddr, &QLineEdit::textChanged, this, &EndpointForm::updateHostaddrState);
     connect(m_sslmode, &QComboBox::currentIndexChanged, this, [this] {
         updateSslModeHint();
-        updateRootCertState();
+        updateRootCertState(!m_rootCertSettle->isActive());
     });
-    connect(m_rootCert, &QLineEdit::textChanged, this, &EndpointForm::updateRootCertState);
-    connect(m_rootCert, &QLineEdit::textChanged, m_bundlePanel, &BundlePanel::setBundlePath);
+    // Typing never opens or reads the typed path: once the keys settle, a stat-level look
+    // (SafeFile::check(), which a FIFO cannot block); the file is read, and the bundle loaded, only
+    // when editing is finished (Return, focus leaves) or a file is chosen.
+    m_rootCertSettle = new QTimer(this);
+    m_rootCertSettle->setObjectName(QStringLiteral("sslrootcertSettle"));
+    m_rootCertSettle->setSingleShot(true);
+    m_rootCertSettle->setInterval(kRootCertSettleMs);
+    connect(m_rootCertSettle, &QTimer::timeout, this, [this] { updateRootCertState(false); });
+    // textEdited (the user) comes before textChanged; a change from code (a paste, a chosen file,
+    // a profile) has no textEdited and is committed at once.
+    connect(m_rootCert, &QLineEdit::textEdited, this, [this] {
+        m_rootCertTyping = true;
+        m_rootCertSettle->start();
+    });
+    connect(m_rootCert, &QLineEdit::textChanged, this, [this] {
+        if (!std::exchange(m_rootCertTyping, false))
+            commitRootCert();
+    });
+    connect(m_rootCert, &QLineEdit::editingFinished, this, &EndpointForm::commitRootCert);
     connect(m_host, &QLineEdit::textChanged, m_bundlePanel, &BundlePanel::setEndpointHost);
     connect(m_bundlePanel, &BundlePanel::bundleChosen, this, [this](const QString &path) {
         m_rootCert->setText(path);
@@ -422,6 +496,7 @@ void EndpointForm::setEndpoint(const Endpoint &endpoint)
     m_user->setText(endpoint.user);
     m_sslmode->setCurrentIndex(m_sslmode->findData(sslModeName(endpoint.sslmode)));
     m_rootCert->setText(endpoint.sslrootcert);
+    commitRootCert();
     m_timeout->setValue(qBound(1, endpoint.connectTimeoutSeconds, 600));
     updateExtraLine();
 }
@@ -433,11 +508,19 @@ QString EndpointForm::password() const
 
 void EndpointForm::clearPassword()
 {
-    m_password->clear();
+    // text() shares the line edit's own buffer: overwritten in place, then replaced by setText(),
+    // which also drops the undo history (clear() would record the removed text in it).
+    QString current = m_password->text();
+    wipeShared(current);
+    m_password->setText(QString());
 }
 
 void EndpointForm::setPassword(const QString &password)
 {
+    // The same text (perhaps the very buffer the field holds): nothing to replace, nothing wiped.
+    if (password == m_password->text())
+        return;
+    clearPassword();
     m_password->setText(password);
 }
 
@@ -467,13 +550,14 @@ void EndpointForm::resetToEnvironment()
 {
     setEndpoint(Endpoint());
     m_matrix->setChecked(false);
-    m_password->clear();
+    clearPassword();
     fillFromEnvironment();
 }
 
 QString EndpointForm::validate(bool focus)
 {
     m_validated = true;
+    commitRootCert(); // a path still being typed is what will be inspected
     updateHostState();
     updateHostaddrState();
     QString message;
@@ -499,6 +583,22 @@ QString EndpointForm::applyConninfo(const QString &conninfo)
     if (text.isEmpty()) {
         setConninfoState(tr("Paste a connection string or a postgresql:// URI first."), true);
         return m_conninfoHint->text();
+    }
+    // A secret (password, sslpassword: whatever libpq counts as one) is refused, as libpq parses
+    // it, and the string cleared; setText also drops the undo history.
+    const SecretScan scan = scanForSecrets(text);
+    if (!scan.keyword.isEmpty() || (!scan.parsed && mayHoldSecret(text))) {
+        m_conninfo->setText(QString());
+        const QString error = scan.parsed
+            ? tr("The connection string holds a secret (%1): secrets are refused here, and the "
+                 "string was cleared. Type the password into the Password field (kept only in the "
+                 "keychain), or use ~/.pgpass.")
+                  .arg(scan.keyword)
+            : tr("The connection string cannot be parsed and may hold a secret: it was cleared "
+                 "and is not shown. Check its quoting and percent-encoding.");
+        setConninfoState(error, true);
+        m_conninfo->setFocus(Qt::OtherFocusReason);
+        return error;
     }
     EndpointInput in;
     in.conninfo = text;
@@ -610,7 +710,19 @@ void EndpointForm::updateSslModeHint()
     m_sslmode->setToolTip(modeHintText(mode));
 }
 
-void EndpointForm::updateRootCertState()
+void EndpointForm::commitRootCert()
+{
+    m_rootCertSettle->stop();
+    updateRootCertState(true);
+    const QString path = m_rootCert->text();
+    if (!m_rootCertCommitted || path != m_committedRootCert) {
+        m_rootCertCommitted = true;
+        m_committedRootCert = path;
+        m_bundlePanel->setBundlePath(path);
+    }
+}
+
+void EndpointForm::updateRootCertState(bool readContents)
 {
     const SslMode mode
         = parseSslMode(m_sslmode->currentData().toString()).value_or(SslMode::VerifyFull);
@@ -620,11 +732,16 @@ void EndpointForm::updateRootCertState()
     const QString shown = QDir::toNativeSeparators(r.path);
     FieldState state = FieldState::Neutral;
     QString text;
-    const QFileInfo info(r.path);
+    // Never open() the path plainly: a FIFO would block the GUI, /dev/zero never ends. SafeFile
+    // looks without blocking, and reads (bounded) only when asked.
+    SafeFileStatus file;
+    if (!r.path.isEmpty())
+        file = readContents ? SafeFile::read(r.path) : SafeFile::check(r.path);
+    using Kind = SafeFileStatus::Kind;
     if (r.path.isEmpty()) {
         state = required ? FieldState::Invalid : FieldState::Neutral;
         text = tr("No home directory: libpq has no default CA file.");
-    } else if (!r.exists) {
+    } else if (!r.exists || file.kind == Kind::Missing) {
         state = (required || !path.isEmpty()) ? FieldState::Invalid : FieldState::Neutral;
         if (path.isEmpty())
             text = required
@@ -636,26 +753,40 @@ void EndpointForm::updateRootCertState()
             text = required
                 ? tr("Missing: the file does not exist, so %1 will fail.").arg(sslModeName(mode))
                 : tr("Missing: the file does not exist; the certificate is not verified.");
-    } else if (info.isDir()) {
+    } else if (file.kind == Kind::Directory) {
         state = FieldState::Invalid;
         text = tr("A directory: libpq needs a file of PEM certificates.");
-    } else if (!info.isReadable()) {
+    } else if (file.kind == Kind::Fifo || file.kind == Kind::Device || file.kind == Kind::Socket) {
+        state = FieldState::Invalid;
+        text = file.kind == Kind::Fifo
+            ? tr("Not a regular file: a named pipe (FIFO). It is not read; libpq needs a file "
+                 "of PEM certificates.")
+            : tr("Not a regular file: a device or socket. It is not read; libpq needs a file of "
+                 "PEM certificates.");
+    } else if (file.kind == Kind::TooLarge) {
+        state = FieldState::Invalid;
+        text = tr("Too large for a CA bundle (over %1 MB): it is not read.")
+                   .arg(SafeFile::kDefaultMaxBytes / (1024 * 1024));
+    } else if (file.kind == Kind::Unreadable) {
         state = FieldState::Invalid;
         text = tr("Exists, but is not readable.");
-    } else if (!looksLikePem(r.path)) {
+    } else if (readContents && !file.data.contains("-----BEGIN ")) {
         state = FieldState::Invalid;
         text = tr("Exists, but holds no PEM certificate: libpq reads PEM only (convert P7B/DER "
                   "with openssl).");
     } else {
         state = FieldState::Valid;
-        const QString size = tr("%1 KB").arg(qMax<qint64>(1, (info.size() + 1023) / 1024));
+        const QString size = tr("%1 KB").arg(qMax<qint64>(1, (file.size + 1023) / 1024));
         text = path.isEmpty() ? tr("Empty: libpq's default %1 (exists, %2).").arg(shown, size)
                               : tr("Exists (%1).").arg(size);
+        if (!readContents)
+            text += QLatin1Char(' ') + tr("Read when you press Return or leave the field.");
         if (!sslModeTriesTls(mode))
             text += QLatin1Char(' ') + tr("Unused with sslmode=disable.");
     }
+    file.data.fill('\0');
     showFieldState(m_rootCert, m_rootCertHint, state, text);
-    m_rootCert->setToolTip(r.path.isEmpty() ? QString() : shown);
+    m_rootCert->setToolTip(r.path.isEmpty() ? QString() : plainToolTip(shown));
 }
 
 void EndpointForm::updateExtraLine()
@@ -667,8 +798,13 @@ void EndpointForm::updateExtraLine()
         parts << QStringLiteral("sslcert=%1").arg(m_base.sslcert);
     if (!m_base.sslkey.isEmpty())
         parts << QStringLiteral("sslkey=%1").arg(m_base.sslkey);
-    for (auto it = m_base.extraOptions.cbegin(); it != m_base.extraOptions.cend(); ++it)
-        parts << it.key() + QLatin1Char('=') + it.value();
+    for (auto it = m_base.extraOptions.cbegin(); it != m_base.extraOptions.cend(); ++it) {
+        // A secret's value is never shown (libpq gets it; the form only says it is there).
+        if (isSecretOption(it.key()))
+            parts << tr("%1 (set, not shown)").arg(it.key());
+        else
+            parts << it.key() + QLatin1Char('=') + it.value();
+    }
     if (parts.isEmpty()) {
         m_extra->hide();
         return;

@@ -11,6 +11,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 
 namespace pgtls::ui {
 
@@ -31,6 +32,8 @@ class EndpointForm : public QWidget
     Q_OBJECT
 public:
     explicit EndpointForm(QWidget *parent = nullptr);
+    // Wipes the password field's buffer.
+    ~EndpointForm() override;
 
     // The endpoint as the form shows it (libpq defaults applied: user = OS user, dbname = user),
     // with the parameters the form does not show (passfile, sslcert, sslkey, sslsni, ...) carried
@@ -41,6 +44,7 @@ public:
 
     // The password typed in (possibly empty: libpq's own sources apply). Never stored.
     QString password() const;
+    // Empties the password field, its buffer overwritten first.
     void clearPassword();
     // Puts `password` into the password field (e.g. read from the keychain); never stored here.
     void setPassword(const QString &password);
@@ -76,7 +80,12 @@ private:
     void updateHostState();
     void updateHostaddrState();
     void updateSslModeHint();
-    void updateRootCertState();
+    // The CA field's state: a stat-level look (SafeFile::check) while typing, the file read
+    // (bounded, never blocking) when `readContents`.
+    void updateRootCertState(bool readContents);
+    // Editing of the CA field is finished (Return, focus out, a file chosen, set from code): its
+    // contents checked and the bundle panel told, once per path.
+    void commitRootCert();
     void updateExtraLine();
     void browseRootCert();
     void setConninfoState(const QString &message, bool error);
@@ -99,6 +108,10 @@ private:
     QLineEdit *m_rootCert = nullptr;
     QPushButton *m_browse = nullptr;
     QLabel *m_rootCertHint = nullptr;
+    QTimer *m_rootCertSettle = nullptr; // the typed path is looked at once the keys settle
+    QString m_committedRootCert;        // the path the bundle panel was last given
+    bool m_rootCertCommitted = false;
+    bool m_rootCertTyping = false; // textEdited seen, its textChanged not yet
     BundlePanel *m_bundlePanel = nullptr;
     QLineEdit *m_password = nullptr;
     QLabel *m_passwordHint = nullptr;

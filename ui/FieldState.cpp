@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "FieldState.h"
 
+#include "PlainText.h"
+
 #include <QApplication>
 #include <QLabel>
 #include <QWidget>
@@ -53,7 +55,7 @@ void showFieldState(QWidget *field, QLabel *hint, FieldState state, const QStrin
         else
             p.setColor(QPalette::WindowText, blend(fg, base.color(QPalette::Window), 0.3));
         hint->setPalette(p);
-        hint->setText(text);
+        hint->setText(visibleText(text)); // paths and messages may come from files and servers
         hint->setVisible(!text.isEmpty());
         hint->setProperty("state", field ? field->property("state") : QVariant());
     }

@@ -2,11 +2,13 @@
 #include "HostNameView.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScopeGuard>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -53,6 +55,7 @@ HostNameView::HostNameView(QWidget *parent)
     m_hostaddr = textLabel(QStringLiteral("hostAddrNote"), m_content);
     m_hostaddr->setForegroundRole(QPalette::PlaceholderText);
     m_resultIcon = new QLabel(m_content);
+    m_resultIcon->setTextFormat(Qt::PlainText);
     m_resultIcon->setObjectName(QStringLiteral("hostResultIcon"));
     m_resultIcon->setAlignment(Qt::AlignTop);
     m_result = textLabel(QStringLiteral("hostResult"), m_content);
@@ -82,6 +85,7 @@ HostNameView::HostNameView(QWidget *parent)
     m_aliasBox = new QWidget(m_content);
     m_aliasBox->setObjectName(QStringLiteral("hostAliasBox"));
     auto *aliasIcon = new QLabel(m_aliasBox);
+    aliasIcon->setTextFormat(Qt::PlainText);
     aliasIcon->setPixmap(iconPixmap("info", 22, this));
     aliasIcon->setAlignment(Qt::AlignTop);
     m_alias = textLabel(QStringLiteral("hostAlias"), m_aliasBox);
@@ -120,6 +124,8 @@ void HostNameView::clearReport()
 
 void HostNameView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     const Endpoint &e = report.endpoint;
     if (!report.probe.hostMatch) {

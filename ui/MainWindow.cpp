@@ -14,6 +14,7 @@
 #include "ProfilesPanel.h"
 #include "RawView.h"
 #include "RootCert.h"
+#include "Secrets.h"
 #include "SessionView.h"
 #include "VerdictBanner.h"
 
@@ -210,6 +211,7 @@ void MainWindow::buildUi()
     setCentralWidget(central);
 
     m_statusLabel = new QLabel;
+    m_statusLabel->setTextFormat(Qt::PlainText);
     m_statusLabel->setObjectName(QStringLiteral("statusText"));
     m_statusLabel->setAccessibleName(tr("Status"));
     statusBar()->setObjectName(QStringLiteral("statusBar"));
@@ -356,6 +358,7 @@ void MainWindow::inspect()
     m_statusLabel->setText(tr("Inspecting %1…").arg(target));
     setRunning(true);
     m_inspector->start(endpoint, options);
+    wipe(options.password); // the inspector holds its own copy; this one is dropped
     emit inspectionStarted();
 }
 

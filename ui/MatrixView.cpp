@@ -2,9 +2,11 @@
 #include "MatrixView.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QScopeGuard>
 #include <QStackedWidget>
 #include <QTableWidget>
 #include <QTimer>
@@ -17,6 +19,7 @@ MatrixView::MatrixView(QWidget *parent)
 {
     setObjectName(QStringLiteral("matrixView"));
     m_empty = new QLabel;
+    m_empty->setTextFormat(Qt::PlainText);
     m_empty->setObjectName(QStringLiteral("matrixEmpty"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
@@ -48,6 +51,7 @@ MatrixView::MatrixView(QWidget *parent)
     m_table->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
 
     m_legend = new QLabel;
+    m_legend->setTextFormat(Qt::PlainText);
     m_legend->setObjectName(QStringLiteral("matrixLegend"));
     m_legend->setWordWrap(true);
     m_legend->setText(tr("Each row is one connection attempt in that sslmode. MITM-safe: a man in the middle could "
@@ -87,6 +91,8 @@ void MatrixView::clearReport()
 
 void MatrixView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     if (report.matrix.isEmpty()) {
         if (report.matrixRequested)
@@ -124,14 +130,15 @@ void MatrixView::setReport(const InspectionReport &report)
             item->setTextAlignment(Qt::AlignCenter);
             const QString state = on ? tr("%1: yes").arg(names.at(col)) : tr("%1: no").arg(names.at(col));
             item->setData(Qt::AccessibleTextRole, state);
-            item->setToolTip(why.isEmpty() ? state : state + QStringLiteral("\n") + why);
+            const QString tip = why.isEmpty() ? state : state + QStringLiteral("\n") + why;
+            item->setToolTip(plainToolTip(tip));
             m_table->setItem(row, col, item);
         }
         QString note = m.note;
         if (m.ms >= 0)
             note += tr(" (%1 ms)").arg(m.ms);
         auto *noteItem = new QTableWidgetItem(note);
-        noteItem->setToolTip(why);
+        noteItem->setToolTip(plainToolTip(why));
         m_table->setItem(row, Note, noteItem);
         if (requested) {
             for (int col = 0; col < ColumnCount; ++col) {

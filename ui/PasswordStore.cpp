@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "PasswordStore.h"
 
+#include "Secrets.h"
+
 #include <qt6keychain/keychain.h>
 
 #include <QMetaObject>
@@ -113,9 +115,16 @@ quint64 PasswordStore::read(const QString &key)
     auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(key);
     startJob(job, [this, r](QKeychain::Job *j) mutable {
-        if (settle(r, j))
-            r.password = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
+        // binaryData() shares the job's own buffer: overwritten in place once the answer is
+        // handed over (the job is deleted later, its data would otherwise stay in the heap).
+        QByteArray raw;
+        if (settle(r, j)) {
+            raw = static_cast<QKeychain::ReadPasswordJob *>(j)->binaryData();
+            r.password = QString::fromUtf8(raw); // what textData() returns
+        }
         finishNow(r);
+        wipe(r.password); // receivers that kept the password hold their own reference
+        wipeShared(raw);
     });
     return r.id;
 }
@@ -132,6 +141,7 @@ quint64 PasswordStore::write(const QString &key, const QString &password)
         settle(r, j);
         finishNow(r);
     });
+    // The UTF-8 copy inside the job is QtKeychain's own (no accessor reaches it).
     return r.id;
 }
 
@@ -175,7 +185,11 @@ quint64 PasswordStore::transfer(Operation operation, const QString &from, const 
         }
         auto *writeJob = new QKeychain::WritePasswordJob(serviceName());
         writeJob->setKey(to);
-        writeJob->setTextData(static_cast<QKeychain::ReadPasswordJob *>(j)->textData());
+        QByteArray raw = static_cast<QKeychain::ReadPasswordJob *>(j)->binaryData();
+        QString text = QString::fromUtf8(raw);
+        writeJob->setTextData(text); // the write job keeps its own UTF-8 copy
+        wipe(text);
+        wipeShared(raw); // the read job's buffer
         startJob(writeJob, [this, r, from](QKeychain::Job *w) mutable {
             if (!settle(r, w) || r.operation != Operation::Move) {
                 finishNow(r);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ProfileStore.h"
 
+#include "Secrets.h"
+
 #include <QCoreApplication>
 #include <QSettings>
 #include <QUrl>
@@ -33,6 +35,33 @@ QString lastUsedKey()
     return QLatin1String(kGroup) + QLatin1Char('/') + QLatin1String(kLastUsedKey);
 }
 
+bool isSecretKey(const QString &key)
+{
+    return isSecretOption(key);
+}
+
+// Removes every secret option from every profile group (settings written by an older version,
+// or edited by hand); true when one was found.
+bool scrubSecrets(QSettings &s)
+{
+    bool found = false;
+    s.beginGroup(QLatin1String(kGroup));
+    const QStringList groups = s.childGroups();
+    for (const QString &g : groups) {
+        s.beginGroup(g + QStringLiteral("/options"));
+        const QStringList keys = s.childKeys();
+        for (const QString &k : keys) {
+            if (isSecretKey(QUrl::fromPercentEncoding(k.toLatin1()))) {
+                s.remove(k);
+                found = true;
+            }
+        }
+        s.endGroup();
+    }
+    s.endGroup();
+    return found;
+}
+
 void writeProfile(QSettings &s, const Profile &p)
 {
     const Endpoint &ep = p.endpoint;
@@ -54,8 +83,8 @@ void writeProfile(QSettings &s, const Profile &p)
     s.setValue(QStringLiteral("rememberPassword"), p.rememberPassword);
     s.beginGroup(QStringLiteral("options"));
     for (auto it = ep.extraOptions.cbegin(); it != ep.extraOptions.cend(); ++it) {
-        // Never a password, whatever the endpoint carried.
-        if (it.key().compare(QLatin1String("password"), Qt::CaseInsensitive) == 0)
+        // Never a password or a key passphrase, whatever the endpoint carried.
+        if (isSecretKey(it.key()))
             continue;
         s.setValue(encodeName(it.key()), it.value());
     }
@@ -69,7 +98,11 @@ ProfileStore::ProfileStore(const QString &settingsFile)
     : m_settings(settingsFile.isEmpty()
             ? std::make_unique<QSettings>()
             : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat))
-{ }
+{
+    // A secret an older version (or a hand edit) left in the settings leaves the disk now.
+    if (scrubSecrets(*m_settings))
+        m_settings->sync();
+}
 
 ProfileStore::~ProfileStore() = default;
 
@@ -127,7 +160,7 @@ std::optional<Profile> ProfileStore::profile(const QString &name) const
     const QStringList keys = s.childKeys();
     for (const QString &k : keys) {
         const QString key = QUrl::fromPercentEncoding(k.toLatin1());
-        if (key.compare(QLatin1String("password"), Qt::CaseInsensitive) != 0)
+        if (!isSecretKey(key))
             ep.extraOptions.insert(key, s.value(k).toString());
     }
     s.endGroup();

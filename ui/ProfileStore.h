@@ -30,7 +30,9 @@ struct Profile
 // so any name round-trips), and the last used profile's name. Every change is written at once
 // (QSettings::sync()). Names are case-sensitive, trimmed, non-empty.
 //
-// A "password" libpq option is never written, even if an endpoint carried one.
+// A secret libpq option (SecretKeywords: password, sslpassword) is never written, even if an
+// endpoint carried one, never read back, and one found in the settings (an older version wrote
+// sslpassword) is removed from the file when the store is opened.
 class ProfileStore
 {
 public:

@@ -386,6 +386,7 @@ void ProfilesPanel::confirmDelete()
     box->setObjectName(QStringLiteral("deleteProfileConfirmation"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
+    box->setTextFormat(Qt::PlainText); // the question names the profile
     box->setDefaultButton(QMessageBox::Cancel);
     box->button(QMessageBox::Yes)->setText(tr("Delete"));
     box->button(QMessageBox::Yes)->setObjectName(QStringLiteral("confirmDeleteProfile"));

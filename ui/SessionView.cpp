@@ -2,12 +2,14 @@
 #include "SessionView.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -23,6 +25,7 @@ QLabel *addRow(QFormLayout *form, const QString &label, const QString &objectNam
     value->setWordWrap(true);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     auto *name = new QLabel(label);
+    name->setTextFormat(Qt::PlainText);
     name->setBuddy(value);
     value->setAccessibleName(label);
     form->addRow(name, value);
@@ -71,6 +74,7 @@ SessionView::SessionView(QWidget *parent)
     m_proxyBox->setAutoFillBackground(true);
     m_proxyBox->setBackgroundRole(QPalette::AlternateBase);
     auto *proxyIcon = new QLabel(m_proxyBox);
+    proxyIcon->setTextFormat(Qt::PlainText);
     proxyIcon->setPixmap(iconPixmap("warning", 28, this));
     proxyIcon->setAlignment(Qt::AlignTop);
     m_proxyText = new QLabel(m_proxyBox);
@@ -84,6 +88,7 @@ SessionView::SessionView(QWidget *parent)
     proxyLayout->addWidget(m_proxyText, 1);
 
     m_notRun = new QLabel(page);
+    m_notRun->setTextFormat(Qt::PlainText);
     m_notRun->setObjectName(QStringLiteral("sessionNotRun"));
     m_notRun->setWordWrap(true);
 
@@ -152,6 +157,8 @@ void SessionView::clearReport()
 
 void SessionView::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     clearReport();
     const SessionResult &s = report.session;
     const ProbeResult &p = report.probe;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ValidityBar.h"
 
+#include "PlainText.h"
+
 #include <QPainter>
 
 namespace pgtls::ui {
@@ -26,7 +28,7 @@ void ValidityBar::setValidity(const QDateTime &notBefore, const QDateTime &notAf
     else
         m_state = State::Valid;
     const QString words = text();
-    setToolTip(words);
+    setToolTip(plainToolTip(words));
     setAccessibleName(tr("Validity"));
     setAccessibleDescription(words);
     update();

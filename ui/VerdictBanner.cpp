@@ -2,12 +2,14 @@
 #include "VerdictBanner.h"
 
 #include "Icons.h"
+#include "PlainText.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
 #include <QProgressBar>
+#include <QScopeGuard>
 #include <QVBoxLayout>
 
 namespace pgtls::ui {
@@ -40,6 +42,7 @@ VerdictBanner::VerdictBanner(QWidget *parent)
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     m_icon = new QLabel(this);
+    m_icon->setTextFormat(Qt::PlainText);
     m_icon->setObjectName(QStringLiteral("verdictIcon"));
     m_icon->setAlignment(Qt::AlignTop | Qt::AlignHCenter);
     m_icon->setFixedWidth(40);
@@ -112,6 +115,8 @@ QSize VerdictBanner::minimumSizeHint() const
 
 void VerdictBanner::setReport(const InspectionReport &report)
 {
+    // Controls and bidi overrides in the data shown visibly, whichever way this returns.
+    const auto visible = qScopeGuard([this] { makeTextVisible(this); });
     const auto level = report.level();
     const State state = level == InspectionReport::Level::Failed ? State::Failed
         : level == InspectionReport::Level::Warning              ? State::Warning

@@ -6,6 +6,7 @@
 
 #include "Lab.h"
 #include "MainWindow.h"
+#include "ProcessHygiene.h"
 #include "ScreenshotTour.h"
 #include "UiBenchmark.h"
 
@@ -18,6 +19,9 @@
 
 int main(int argc, char **argv)
 {
+    // A password may arrive (typed, from the keychain): no core dump, no reading of our memory by
+    // another process of the user, from the very start.
+    pgtls::ProcessHygiene::protectSecrets();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("pgtls"));
     QApplication::setOrganizationDomain(QStringLiteral("pgtls.invalid"));

@@ -68,6 +68,8 @@ private slots:
     void duplicateAddsCopySuffixes();
     void lastUsedIsRememberedAndForgottenWithTheProfile();
     void passwordNeverReachesTheSettingsFile();
+    void keyPassphraseNeverReachesTheSettingsFile();
+    void keyPassphraseLeftByAnOlderVersionIsRemovedFromTheFile();
 
 private:
     QString m_file;
@@ -224,6 +226,53 @@ void TestProfileStore::passwordNeverReachesTheSettingsFile()
     QVERIFY(!all.contains(kSecret));
     QVERIFY(!store.profile(QStringLiteral("prod2"))
                  ->endpoint.extraOptions.contains(QStringLiteral("password")));
+}
+
+void TestProfileStore::keyPassphraseNeverReachesTheSettingsFile()
+{
+    ProfileStore store(m_file);
+    Profile p = sample(QStringLiteral("prod"));
+    p.endpoint.sslkey = QStringLiteral("/home/alice/.postgresql/postgresql.key");
+    p.endpoint.extraOptions.insert(QStringLiteral("sslpassword"), QLatin1String(kSecret));
+    QVERIFY(store.save(p));
+    QVERIFY(!store.duplicate(QStringLiteral("prod")).isEmpty());
+    QFile f(m_file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray all = f.readAll();
+    QVERIFY(all.contains("postgresql.key")); // the file is the one written
+    QVERIFY(!all.contains(kSecret));
+    QVERIFY(!all.contains("sslpassword"));
+    const std::optional<Profile> back = store.profile(QStringLiteral("prod"));
+    QVERIFY(back);
+    QVERIFY(!back->endpoint.extraOptions.contains(QStringLiteral("sslpassword")));
+    QCOMPARE(back->endpoint.extraOptions.value(QStringLiteral("application_name")),
+        QStringLiteral("probe"));
+}
+
+void TestProfileStore::keyPassphraseLeftByAnOlderVersionIsRemovedFromTheFile()
+{
+    {
+        // What an older version wrote: the passphrase among the options.
+        QFile f(m_file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[profiles]\nold\\name=old\nold\\host=db.example.com\n"
+                "old\\options\\sslpassword=");
+        f.write(kSecret);
+        f.write("\nold\\options\\application_name=probe\n");
+    }
+    ProfileStore store(m_file);
+    const std::optional<Profile> p = store.profile(QStringLiteral("old"));
+    QVERIFY(p);
+    QCOMPARE(p->endpoint.host, QStringLiteral("db.example.com"));
+    QVERIFY(!p->endpoint.extraOptions.contains(QStringLiteral("sslpassword")));
+    QCOMPARE(p->endpoint.extraOptions.value(QStringLiteral("application_name")),
+        QStringLiteral("probe"));
+    // Opening the store was enough: the passphrase left the disk.
+    QFile f(m_file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray all = f.readAll();
+    QVERIFY(all.contains("db.example.com"));
+    QVERIFY(!all.contains(kSecret));
 }
 
 QTEST_GUILESS_MAIN(TestProfileStore)
