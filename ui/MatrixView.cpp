@@ -117,8 +117,9 @@ void MatrixView::setReport(const InspectionReport &report)
         QString why = m.note;
         if (m.passwordWithheld)
             why += (why.isEmpty() ? QString() : QStringLiteral("\n"))
-                    + tr("No password was sent in this mode (it may be unencrypted); reaching authentication counts "
-                         "as connected.");
+                    + (m.passwordWithheldReason.isEmpty() ? tr("No password was sent on this attempt.")
+                                                          : m.passwordWithheldReason)
+                    + QLatin1Char(' ') + tr("Reaching authentication counts as connected.");
         if (!m.error.isEmpty())
             why += (why.isEmpty() ? QString() : QStringLiteral("\n")) + tr("libpq: %1").arg(m.error);
         const bool states[] = {m.connected, m.encrypted, m.caVerified, m.hostVerified, m.mitmSafe};
@@ -135,6 +136,8 @@ void MatrixView::setReport(const InspectionReport &report)
             m_table->setItem(row, col, item);
         }
         QString note = m.note;
+        if (m.passwordWithheld)
+            note += QLatin1Char(' ') + m.passwordWithheldReason;
         if (m.ms >= 0)
             note += tr(" (%1 ms)").arg(m.ms);
         auto *noteItem = new QTableWidgetItem(note);

@@ -101,6 +101,7 @@ SessionView::SessionView(QWidget *parent)
     addRow(server, tr("SHOW ssl:"), QStringLiteral("sessionShowSsl"));
     addRow(server, tr("rds.force_ssl:"), QStringLiteral("sessionForceSsl"));
     addRow(server, tr("Server version:"), QStringLiteral("sessionServerVersion"));
+    addRow(server, tr("Server notices:"), QStringLiteral("sessionNotices"));
 
     m_client = new QGroupBox(tr("The connection (libpq)"), page);
     m_client->setObjectName(QStringLiteral("sessionClientGroup"));
@@ -148,6 +149,7 @@ void SessionView::clearReport()
     for (QLabel *label : findChildren<QLabel *>(QRegularExpression(QStringLiteral("^session[A-Z]"))))
         label->clear();
     setRowShown(value(QStringLiteral("sessionSslinfoHint")), false);
+    setRowShown(value(QStringLiteral("sessionNotices")), false);
     m_proxyBox->hide();
     m_notRun->setText(tr("No inspection yet."));
     m_notRun->show();
@@ -206,6 +208,15 @@ void SessionView::setReport(const InspectionReport &report)
         value(QStringLiteral("sessionForceSsl"))
                 ->setText(s.rdsForceSsl ? *s.rdsForceSsl : tr("(not a parameter of this server: not RDS)"));
         value(QStringLiteral("sessionServerVersion"))->setText(s.serverVersion);
+        // What the server sent as NoticeResponse: its words, shown as data (plain text, escaped).
+        QStringList notices;
+        for (const ServerNotice &n : s.notices)
+            notices << tr("%1: %2").arg(n.severity, n.message);
+        if (s.noticesDropped > 0)
+            notices << tr("(%n more not kept)", nullptr, s.noticesDropped);
+        QLabel *noticeLabel = value(QStringLiteral("sessionNotices"));
+        noticeLabel->setText(notices.join(QLatin1Char('\n')));
+        setRowShown(noticeLabel, !notices.isEmpty());
         value(QStringLiteral("sessionConnected"))
                 ->setText(s.sslInUse ? tr("yes, with TLS (sslmode=%1)").arg(sslModeName(s.sslmode))
                                      : tr("yes, WITHOUT TLS (sslmode=%1)").arg(sslModeName(s.sslmode)));

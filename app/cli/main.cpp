@@ -11,6 +11,7 @@
 #include "Inspector.h"
 #include "Lab.h"
 #include "ProblemCatalog.h"
+#include "ProcessHygiene.h"
 #include "RdsTrustStore.h"
 #include "ReportHtml.h"
 #include "ReportJson.h"
@@ -164,8 +165,9 @@ const char *const kDescription =
     "\n"
     "CONNINFO is a libpq connection string (\"host=... sslmode=...\") or a postgresql:// URI; its values\n"
     "override -h/-p/-U as in psql. libpq's environment variables (PGHOST, PGHOSTADDR, PGPORT, PGUSER,\n"
-    "PGDATABASE, PGSSLMODE, PGSSLROOTCERT, PGCONNECT_TIMEOUT, PGSERVICE) are honoured like psql does.\n"
-    "A password is never accepted as an option.\n"
+    "PGDATABASE, PGSSLMODE, PGSSLROOTCERT, PGCONNECT_TIMEOUT, PGSERVICE, PGSERVICEFILE, PGSYSCONFDIR,\n"
+    "PGREQUIRESSL) are honoured like psql does. Neither a password nor the client key's passphrase\n"
+    "(sslpassword) is accepted on the command line.\n"
     "\n"
     "Without --probe-only it also connects with libpq in the chosen sslmode (the password comes from\n"
     "PGPASSWORD or ~/.pgpass, or is asked for on the terminal), asks the server for its view\n"
@@ -243,6 +245,8 @@ int runLab(const QString &scenarioName, bool json)
 
 int main(int argc, char **argv)
 {
+    // A password may arrive at any moment (PGPASSWORD, .pgpass, the terminal): never in a core dump.
+    pgtls::ProcessHygiene::protectSecrets();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgtls-check"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGTLS_VERSION));
