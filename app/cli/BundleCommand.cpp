@@ -3,6 +3,8 @@
 
 #include "BundleCommand.h"
 
+#include "SafeText.h"
+
 #include "BundleDownloader.h"
 #include "CaBundle.h"
 #include "CertificateInfo.h"
@@ -243,7 +245,7 @@ int runBundleInfo(const QStringList &args)
             { QStringLiteral("warnings"), QJsonArray::fromStringList(warnings) },
             { QStringLiteral("certificates"), certs },
         };
-        QTextStream(stdout) << QJsonDocument(root).toJson(QJsonDocument::Indented);
+        QTextStream(stdout) << SafeText::escapeJson(QJsonDocument(root).toJson(QJsonDocument::Indented));
         return unusable.isEmpty() ? ExitOk : ExitFailed;
     }
 
@@ -265,7 +267,7 @@ int runBundleInfo(const QStringList &args)
                                     : QStringLiteral("(%1) ").arg(regions.size())
                          + regions.join(QStringLiteral(", ")))
       << '\n';
-    s << QCoreApplication::translate("pgtls-check bundle", "Earliest expiry: %1 (%2)").arg(shortDate(bundle.earliestExpiry()), firstToExpire)
+    s << QCoreApplication::translate("pgtls-check bundle", "Earliest expiry: %1 (%2)").arg(shortDate(bundle.earliestExpiry()), SafeText::field(firstToExpire))
       << '\n';
     s << QCoreApplication::translate("pgtls-check bundle", "Expired:         %1")
              .arg(expired.isEmpty() ? QCoreApplication::translate("pgtls-check bundle", "none")
@@ -298,7 +300,7 @@ int runBundleInfo(const QStringList &args)
     if (!warnings.isEmpty()) {
         s << QCoreApplication::translate("pgtls-check bundle", "Warnings:") << '\n';
         for (const QString &w : warnings)
-            s << "  - " << w << '\n';
+            s << "  - " << SafeText::field(w) << '\n';
     }
     s << QCoreApplication::translate("pgtls-check bundle", "Certificates:") << '\n';
     for (const BundleEntry &e : bundle.entries) {
@@ -319,7 +321,7 @@ int runBundleInfo(const QStringList &args)
             notes << QCoreApplication::translate("pgtls-check bundle", "duplicate");
         s << QStringLiteral("  %1. %2 [%3]")
                  .arg(++i, 3)
-                 .arg(certLabel(e.cert), notes.join(QStringLiteral(", ")))
+                 .arg(SafeText::field(certLabel(e.cert)), SafeText::field(notes.join(QStringLiteral(", "))))
           << '\n';
     }
     s.flush();
@@ -570,7 +572,7 @@ int runBundleDownload(const QStringList &args)
                     { QStringLiteral("removed"),
                         certs(r.ok ? r.diff.removed : QList<CertificateInfo>()) },
                 };
-                QTextStream(stdout) << QJsonDocument(o).toJson(QJsonDocument::Indented);
+                QTextStream(stdout) << SafeText::escapeJson(QJsonDocument(o).toJson(QJsonDocument::Indented));
             } else if (!r.ok) {
                 printErr(TextReport::sanitize(
                     QCoreApplication::translate("pgtls-check bundle", "download failed (%1): %2").arg(r.errorCode, r.error)));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "BundleDownloader.h"
 
+#include "SafeFile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -382,11 +384,12 @@ void BundleDownloader::complete()
     QByteArray previousBytes;
     bool previousReadable = false;
     if (destInfo.exists() && destInfo.isFile()) {
-        previous = CaBundle::load(dest);
+        // Read once, through the checked descriptor (the path may have been swapped for a FIFO).
+        const SafeFileStatus file = SafeFile::read(dest, CaBundle::maxBytes);
+        previous = CaBundle::fromFile(file, dest);
         m_result.hadPrevious = previous.ok();
-        QFile f(dest);
-        if (f.open(QIODevice::ReadOnly)) {
-            previousBytes = f.readAll();
+        if (file.ok()) {
+            previousBytes = file.data;
             previousReadable = true;
         }
     }
