@@ -2,6 +2,7 @@
 #include "MatrixView.h"
 
 #include "Icons.h"
+#include "Judge.h"
 #include "PlainText.h"
 
 #include <QHeaderView>
@@ -120,6 +121,8 @@ void MatrixView::setReport(const InspectionReport &report)
                     + (m.passwordWithheldReason.isEmpty() ? tr("No password was sent on this attempt.")
                                                           : m.passwordWithheldReason)
                     + QLatin1Char(' ') + tr("Reaching authentication counts as connected.");
+        if (const QString binding = Judge::channelBindingText(m); !binding.isEmpty())
+            why += QStringLiteral("\n") + binding;
         if (!m.error.isEmpty())
             why += (why.isEmpty() ? QString() : QStringLiteral("\n")) + tr("libpq: %1").arg(m.error);
         const bool states[] = {m.connected, m.encrypted, m.caVerified, m.hostVerified, m.mitmSafe};
@@ -137,7 +140,7 @@ void MatrixView::setReport(const InspectionReport &report)
         }
         QString note = m.note;
         if (m.passwordWithheld)
-            note += QLatin1Char(' ') + m.passwordWithheldReason;
+            note += QLatin1Char(' ') + tr("Password withheld (weaker than what you asked for, or may be plaintext).");
         if (m.ms >= 0)
             note += tr(" (%1 ms)").arg(m.ms);
         auto *noteItem = new QTableWidgetItem(note);

@@ -386,17 +386,21 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a,
     else
         row.note = QCoreApplication::translate("pgtls::Judge",
             "Encrypted, CA and host name verified: safe against a man in the middle.");
-    if (passwordWithheld && row.connected && !a.connected)
-        row.note += QLatin1Char(' ')
-            + QCoreApplication::translate("pgtls::Judge",
-                "(Reached authentication; the password is never sent on this attempt.)");
-    if (row.channelBinding == QLatin1String("offered"))
-        row.note += QLatin1Char(' ')
-            + QCoreApplication::translate("pgtls::Judge",
-                "The server offers SCRAM-SHA-256-PLUS: with channel_binding=require a man in the "
-                "middle could neither complete this login nor read the password (only a weak "
-                "password could still be guessed offline from the exchange).");
     return row;
+}
+
+QString Judge::channelBindingText(const MatrixRow &row)
+{
+    if (row.channelBinding == QLatin1String("offered"))
+        return QCoreApplication::translate("pgtls::Judge",
+            "The server offers SCRAM-SHA-256-PLUS: with channel_binding=require a man in the middle "
+            "could neither complete this login nor read the password (a weak password could still "
+            "be guessed offline from the exchange).");
+    if (row.channelBinding == QLatin1String("not-offered"))
+        return QCoreApplication::translate("pgtls::Judge",
+            "The server does not offer channel binding (SCRAM-SHA-256-PLUS), so "
+            "channel_binding=require cannot protect a password in this mode.");
+    return QString();
 }
 
 void Judge::apply(InspectionReport &r)

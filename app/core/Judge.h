@@ -32,6 +32,9 @@ public:
     static MatrixRow matrixRow(SslMode mode, const SessionResult &attempt,
                                const QString &passwordWithheldReason,
                                const RootCertResolution &rootCertForMode);
+    // What the row's channel_binding finding means for a password, in the user's words; empty
+    // when nothing was learned.
+    static QString channelBindingText(const MatrixRow &row);
     // The same, with the reason passwordWithheldReason(mode, verify-full) gives when withheld.
     static MatrixRow matrixRow(SslMode mode, const SessionResult &attempt, bool passwordWithheld,
                                const RootCertResolution &rootCertForMode);

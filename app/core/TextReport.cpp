@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "TextReport.h"
 
+#include "Judge.h"
 #include "SafeText.h"
 
 #include <QCoreApplication>
@@ -276,6 +277,8 @@ QString TextReport::render(const InspectionReport &r)
               << '\n';
             if (m.passwordWithheld)
                 s << QStringLiteral("                 %1").arg(f(m.passwordWithheldReason)) << '\n';
+            if (const QString binding = Judge::channelBindingText(m); !binding.isEmpty())
+                s << QStringLiteral("                 %1").arg(f(binding)) << '\n';
         }
     }
 
