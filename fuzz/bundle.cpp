@@ -72,8 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz::require(!e.cert.isNull(), "an accepted bundle holds a null certificate");
             fuzz::requireWellFormed(e.cert.subject, "bundle certificate subject");
         }
-        if (opensslSeesPrivateKey(bytes))
-            fuzz::violated("a bundle holding a PEM private key was accepted");
+        fuzz::require(!opensslSeesPrivateKey(bytes), "a bundle holding a PEM private key was accepted");
         const QDateTime now = QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
         fuzz::requireWellFormed(b.warnings(QStringLiteral("db.abc.eu-west-1.rds.amazonaws.com"), now),
                                 "bundle warnings");

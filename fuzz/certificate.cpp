@@ -30,6 +30,8 @@ void check(const CertificateInfo &c)
         require(!f.contains(QChar(0)), "certificate text field holds NUL", f);
     }
     requireWellFormed(c.sanDns, "dNSName SAN");
+    for (const QString &dns : c.sanDns)
+        require(!dns.contains(QChar(0)), "dNSName SAN text holds NUL", dns);
     requireWellFormed(c.sanIp, "iPAddress SAN");
     for (const QString &ip : c.sanIp)
         require(!ip.contains(QChar(0)), "iPAddress SAN text holds NUL", ip);

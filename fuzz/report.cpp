@@ -200,8 +200,11 @@ void requireNoControls(const QString &text, const char *output, const char *allo
     for (const uint u : ucs4) {
         const bool c0 = u < 0x20 && !strchr(allowedC0, char(u));
         if (c0 || u == 0x7f || fuzz::isC1(u) || fuzz::isBidiControl(u)) {
+            const QByteArray what = QByteArray(output) + " holds a raw control character";
+            if (fuzz::skipped(what.constData()))
+                continue;
             std::fprintf(stderr, "%s: raw U+%04X\n", output, u);
-            fuzz::violated("a control character reached an output raw");
+            fuzz::violated(what.constData());
         }
     }
 }
@@ -249,8 +252,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QString jsonText = QString::fromUtf8(json);
     for (const uint u : jsonText.toUcs4()) {
         if (fuzz::isC1(u) || fuzz::isBidiControl(u)) {
+            if (fuzz::skipped("the JSON bytes hold a raw C1 or bidi control"))
+                break;
             std::fprintf(stderr, "JSON report: raw U+%04X\n", u);
-            fuzz::violated("a C1 or bidi control reached the JSON bytes raw");
+            fuzz::violated("the JSON bytes hold a raw C1 or bidi control");
         }
     }
 
