@@ -10,10 +10,42 @@
 #include "SecretKeywords.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
+#include <QUrl>
 
 #include <libpq-fe.h>
 
 using namespace pgtls;
+
+namespace {
+
+// When libpq cannot parse the conninfo, its error may still quote the text: the values that would
+// have been secrets, found the simple way (password=... / sslpassword=... in keyword form or in a
+// URI's query, the password of a URI's user info), at least 6 characters long.
+QStringList wouldBeSecrets(const QString &conninfo)
+{
+    QStringList out;
+    static const QRegularExpression keyword(
+        QStringLiteral(R"((?:^|[\s?&])(?:ssl)?password\s*=\s*('(?:[^'\\]|\\.)*'?|[^\s'&]+))"));
+    for (auto it = keyword.globalMatch(conninfo); it.hasNext();) {
+        QString v = it.next().captured(1);
+        if (v.startsWith(QLatin1Char('\'')))
+            v = v.mid(1).chopped(v.endsWith(QLatin1Char('\'')) && v.size() > 1 ? 1 : 0);
+        out << v << QUrl::fromPercentEncoding(v.toUtf8());
+    }
+    static const QRegularExpression uri(
+        QStringLiteral(R"(^postgres(?:ql)?://([^/?@]*):([^/?]*)@)"));
+    if (const auto m = uri.match(conninfo); m.hasMatch())
+        out << m.captured(2) << QUrl::fromPercentEncoding(m.captured(2).toUtf8());
+    QStringList longEnough;
+    for (const QString &v : out) {
+        if (v.size() >= 6)
+            longEnough << v;
+    }
+    return longEnough;
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,7 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         PQconninfoFree(opts);
     }
+    const bool parsed = !parseError;
     PQfreemem(parseError);
+    if (!parsed)
+        secrets = wouldBeSecrets(conninfo);
 
     EndpointInput input;
     input.conninfo = conninfo;
