@@ -140,6 +140,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0; // OpenSSL would not encode it (e.g. a CN over the DER limits): nothing to match
     const HostMatch m = HostMatcher::match(host, cert);
 
+    if (qEnvironmentVariableIsSet("PGTLS_FUZZ_VERBOSE"))
+        std::fprintf(stderr, "host \"%s\": matched=%d by=%s entry=\"%s\" examined=%d error=%s\n",
+                     qPrintable(m.checkedName), int(m.matched), qPrintable(m.by),
+                     qPrintable(m.entry), m.namesExamined, qPrintable(m.error));
     using fuzz::require;
     require(m.namesExamined <= m.candidates.size(), "more names examined than there are");
     int matchedCandidates = 0;
