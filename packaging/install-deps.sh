@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
     # build
     cmake ninja-build g++ pkg-config
+    # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+    clang libclang-rt-14-dev
     qt6-base-dev qt6-svg-dev libqt6svg6 qt6-tools-dev qt6-l10n-tools qtkeychain-qt6-dev
     libpq-dev libssl-dev
     # run time and test lab

@@ -57,6 +57,15 @@ namespace {
         return QString::fromLatin1(OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)));
     }
 
+    // Name bytes as text. A NUL (which libpq rejects in a name, and which would cut the text short
+    // wherever it meets a C string) is shown as "\0", as the host-name report shows it.
+    QString nameText(const unsigned char *data, int len)
+    {
+        QString text = QString::fromUtf8(reinterpret_cast<const char *>(data), qMax(len, 0));
+        text.replace(QChar(0), QStringLiteral("\\0"));
+        return text;
+    }
+
     QString firstCommonName(const X509_NAME *name)
     {
         const int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
@@ -67,7 +76,7 @@ namespace {
         const int len = ASN1_STRING_to_UTF8(&utf8, data);
         if (len < 0)
             return {};
-        const QString out = QString::fromUtf8(reinterpret_cast<const char *>(utf8), len);
+        const QString out = nameText(utf8, len);
         OPENSSL_free(utf8);
         return out;
     }
@@ -143,9 +152,7 @@ CertificateInfo CertificateInfo::fromDer(const QByteArray &der, QString *error)
         const GENERAL_NAME *name = sk_GENERAL_NAME_value(sans.get(), i);
         if (name->type == GEN_DNS) {
             const ASN1_STRING *s = name->d.dNSName;
-            info.sanDns << QString::fromUtf8(
-                    reinterpret_cast<const char *>(ASN1_STRING_get0_data(s)),
-                    ASN1_STRING_length(s));
+            info.sanDns << nameText(ASN1_STRING_get0_data(s), ASN1_STRING_length(s));
         } else if (name->type == GEN_IPADD) {
             info.sanIp << ipToText(name->d.iPAddress);
         }

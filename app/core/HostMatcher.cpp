@@ -79,7 +79,7 @@ namespace {
     }
 
     // inet_net_ntop_ipv6() of src/port/inet_net_ntop.c with bits = 128: the BIND format, including
-    // its "::a.b.c.d" forms (e.g. "::2" prints as "::0.0.0.2").
+    // its "::a.b.c.d" forms (e.g. ::102:304 prints as "::1.2.3.4"; ::2 stays "::2").
     QString pgInet6Ntop(const unsigned char *src)
     {
         unsigned int words[8] = {};

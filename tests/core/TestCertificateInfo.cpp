@@ -31,6 +31,8 @@ private slots:
     void readsEveryCertificateOfTheRdsBundle();
     void rejectsGarbage_data();
     void rejectsGarbage();
+    void showsANulInANameAsBackslashZero_data();
+    void showsANulInANameAsBackslashZero();
 
 private:
     static QString openssl(const QStringList &args, const QByteArray &input);
@@ -332,6 +334,38 @@ void TestCertificateInfo::rejectsGarbage()
         QVERIFY(CertificateInfo::fromDer(input, &error).isNull());
     }
     QVERIFY(!error.isEmpty());
+}
+
+void TestCertificateInfo::showsANulInANameAsBackslashZero_data()
+{
+    QTest::addColumn<bool>("inCommonName");
+
+    // Found by fuzz/certificate: a NUL byte of a name reached the model's text raw.
+    QTest::newRow("a NUL in the subject's first CN") << true;
+    QTest::newRow("a NUL in a dNSName SAN") << false;
+}
+
+void TestCertificateInfo::showsANulInANameAsBackslashZero()
+{
+    QFETCH(bool, inCommonName);
+
+    const QByteArray name("db.example.com\0.evil.example", 28);
+    CertRequest req;
+    req.notBefore = QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC);
+    req.notAfter = QDateTime(QDate(2030, 1, 1), QTime(0, 0), Qt::UTC);
+    req.includeCnOnly = true;
+    if (inCommonName)
+        req.rawCommonNames = { name };
+    else
+        req.rawSanDns = { name };
+    const IssuedCert cert
+            = CertBuilder::issue(req, PrivateKey::generate(PrivateKey::Type::EcP256), m_root);
+
+    const CertificateInfo info = CertificateInfo::fromDer(cert.der);
+    QVERIFY(!info.isNull());
+    const QString shown = inCommonName ? info.subjectCommonName : info.sanDns.value(0);
+    QCOMPARE(shown, u"db.example.com\\0.evil.example"_s);
+    QVERIFY(!shown.contains(QChar(0)));
 }
 
 QTEST_GUILESS_MAIN(TestCertificateInfo)
