@@ -233,8 +233,9 @@ QString secretRefusal(const QString &keyword)
                   "line, where other users can see it. Use PGPASSWORD, ~/.pgpass or the keychain.");
     if (keyword == QLatin1String("sslpassword"))
         return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains the client key's passphrase (sslpassword): it is "
-                  "not accepted on the command line, where other users can see it. Leave it out: "
-                  "OpenSSL then asks for it on the terminal when libpq loads the key.");
+                  "not accepted on the command line, where other users can see it. Put it in a "
+                  "service file only you can read (pg_service.conf, used with PGSERVICE=name), "
+                  "where libpq reads it; without it an encrypted key does not load.");
     return QCoreApplication::translate("pgtls::Endpoint", "the connection string contains a secret (%1): it is not accepted on the command "
               "line, where other users can see it.")
         .arg(keyword);

@@ -154,6 +154,14 @@ void TestCli::usageErrorsExitTwoAndNameTheFlag_data()
         << QStringList{ p, QStringLiteral("host=x"), QStringLiteral("password=hunter2") } << QStringLiteral("too many arguments");
     QTest::newRow("a URI password libpq cannot parse is never echoed")
         << QStringList{ p, QStringLiteral("postgresql://u:hunter2%zz@h/db") } << QStringLiteral("contains a password");
+    QTest::newRow("the client key's passphrase in a connection string is refused")
+        << QStringList{ p, QStringLiteral("host=x sslpassword=hunter2x") } << QStringLiteral("passphrase (sslpassword)");
+    QTest::newRow("a percent-encoded sslpassword in a URI is refused")
+        << QStringList{ p, QStringLiteral("postgresql://h/db?ssl%70assword=hunter2x") } << QStringLiteral("passphrase (sslpassword)");
+    QTest::newRow("a percent-encoded password name in a URI is refused")
+        << QStringList{ p, QStringLiteral("postgresql://h/db?pass%77ord=hunter2x") } << QStringLiteral("contains a password");
+    QTest::newRow("a secret behind a token libpq cannot parse is never quoted")
+        << QStringList{ p, QStringLiteral("postgresql://h/db?x=%zz&password=hunter2x") } << QStringLiteral("contains a password");
     QTest::newRow("a CA file without a certificate is named")
         << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--sslrootcert"), QStringLiteral(PGTLS_SOURCE_DIR "/README.md") }
         << QStringLiteral("holds no PEM certificate");
