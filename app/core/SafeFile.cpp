@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "SafeFile.h"
 
+#include "UniqueFd.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
@@ -14,25 +16,6 @@
 namespace pgtls {
 
 namespace {
-
-class Fd
-{
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    { }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd &) = delete;
-    Fd &operator=(const Fd &) = delete;
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
 
 SafeFileStatus fromErrno(const QString &path, int err)
 {
@@ -59,13 +42,11 @@ SafeFileStatus fromErrno(const QString &path, int err)
     return s;
 }
 
-// Classifies an open descriptor; Regular when it is a regular file within the bound.
-SafeFileStatus classify(const QString &path, int fd, qint64 maxBytes)
+// What stat()/fstat() found; Regular when it is a regular file within the bound.
+SafeFileStatus classify(const QString &path, const struct stat &st, qint64 maxBytes)
 {
     SafeFileStatus s;
-    struct stat st;
-    if (::fstat(fd, &st) != 0)
-        return fromErrno(path, errno);
+    s.exists = true;
     if (S_ISDIR(st.st_mode)) {
         s.kind = SafeFileStatus::Kind::Directory;
         s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
@@ -132,37 +113,12 @@ SafeFileStatus openAndClassify(
         return fromErrno(path, errno);
     if (S_ISLNK(st.st_mode))
         return symLink(path);
-    if (!S_ISREG(st.st_mode)) {
-        SafeFileStatus s;
-        s.exists = true;
-        // classify() wants a descriptor; a directory can be opened harmlessly, anything else is
-        // described from stat() alone.
-        if (S_ISDIR(st.st_mode)) {
-            s.kind = SafeFileStatus::Kind::Directory;
-            s.error
-                = QCoreApplication::translate("pgtls::SafeFile", "%1 is a directory, not a file")
-                      .arg(path);
-        } else if (S_ISFIFO(st.st_mode)) {
-            s.kind = SafeFileStatus::Kind::Fifo;
-            s.error = QCoreApplication::translate("pgtls::SafeFile",
-                "%1 is a named pipe (FIFO), not a file: reading it would wait for a "
-                "writer for ever")
-                          .arg(path);
-        } else if (S_ISSOCK(st.st_mode)) {
-            s.kind = SafeFileStatus::Kind::Socket;
-            s.error = QCoreApplication::translate("pgtls::SafeFile", "%1 is a socket, not a file")
-                          .arg(path);
-        } else {
-            s.kind = SafeFileStatus::Kind::Device;
-            s.error = QCoreApplication::translate(
-                "pgtls::SafeFile", "%1 is a device, not a file: it may never end")
-                          .arg(path);
-        }
-        return s;
-    }
+    // Devices, FIFOs and sockets are described from stat() alone, never opened.
+    if (!S_ISREG(st.st_mode))
+        return classify(path, st, maxBytes);
     // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
     // O_NOFOLLOW: a link swapped in since lstat() is refused (ELOOP), not followed.
-    Fd fd(::open(name.constData(),
+    UniqueFd fd(::open(name.constData(),
         O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)));
     if (fd.get() < 0) {
         const int err = errno;
@@ -182,8 +138,14 @@ SafeFileStatus openAndClassify(
         s.exists = true; // stat() found it: opening it failed (permission denied, most often)
         return s;
     }
-    SafeFileStatus s = classify(path, fd.get(), maxBytes);
-    s.exists = true;
+    struct stat opened;
+    if (::fstat(fd.get(), &opened) != 0) {
+        SafeFileStatus failed = fromErrno(path, errno);
+        failed.exists = true;
+        return failed;
+    }
+    // What was opened is judged again: the path may have been swapped since stat().
+    SafeFileStatus s = classify(path, opened, maxBytes);
     if (!s.ok() || !readContents)
         return s;
 

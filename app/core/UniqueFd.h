@@ -3,9 +3,9 @@
 
 #include <unistd.h>
 
-namespace pgtls::lab {
+namespace pgtls {
 
-// A file descriptor closed when it goes out of scope (for the lab's openat-style file work).
+// A file descriptor closed when it goes out of scope (for openat-style file work: SafeFile, the lab).
 class UniqueFd
 {
 public:
@@ -46,4 +46,4 @@ private:
     int m_fd;
 };
 
-} // namespace pgtls::lab
+} // namespace pgtls
