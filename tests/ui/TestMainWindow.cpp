@@ -560,20 +560,7 @@ void TestMainWindow::demoSwitchToAliasShowsHostNameFailure()
 
 int main(int argc, char **argv)
 {
-    // Settings and libpq's home in a throwaway directory; no PG* variables from the caller.
-    QTemporaryDir config;
-    g_config = &config;
-    qputenv("XDG_CONFIG_HOME", QFile::encodeName(config.path() + QStringLiteral("/config")));
-    qputenv("HOME", QFile::encodeName(config.path()));
-    for (const char *v :
-        { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE", "PGSSLROOTCERT",
-            "PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGCONNECT_TIMEOUT", "PGREQUIRESSL" })
-        qunsetenv(v);
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("pgtls-test"));
-    QApplication::setApplicationName(QStringLiteral("TestMainWindow"));
-    TestMainWindow test;
-    return QTest::qExec(&test, argc, argv);
+    return pgtls::test::runIsolatedWidgetTest<TestMainWindow>(argc, argv, "TestMainWindow", &g_config);
 }
 
 #include "TestMainWindow.moc"
