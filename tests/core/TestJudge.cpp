@@ -161,19 +161,21 @@ void TestJudge::channelBindingIsLearnedFromAWithheldAttempt()
     MatrixRow row = Judge::matrixRow(SslMode::Require, offered, reason, rootCert(false));
     QCOMPARE(row.channelBinding, QStringLiteral("offered"));
     QVERIFY(row.encrypted && row.connected && !row.caVerified);
-    QVERIFY(row.note.contains(QLatin1String("SCRAM-SHA-256-PLUS")));
+    QVERIFY(Judge::channelBindingText(row).contains(QLatin1String("SCRAM-SHA-256-PLUS")));
 
     SessionResult notOffered = failedWith(QStringLiteral("channel-binding-unavailable"), true);
     notOffered.channelBindingRequired = true;
     notOffered.sslInUseObserved = true;
     row = Judge::matrixRow(SslMode::Require, notOffered, reason, rootCert(false));
     QCOMPARE(row.channelBinding, QStringLiteral("not-offered"));
+    QVERIFY(Judge::channelBindingText(row).contains(QLatin1String("does not offer")));
     QVERIFY(row.connected);
 
     // Without channel_binding=require nothing is learned.
     row = Judge::matrixRow(SslMode::Require, failedWith(QStringLiteral("password-needed"), true), reason,
                            rootCert(false));
     QVERIFY(row.channelBinding.isEmpty());
+    QVERIFY(Judge::channelBindingText(row).isEmpty());
 }
 
 void TestJudge::matrixRowDerivesProtection_data()
