@@ -1160,7 +1160,7 @@ void TestCaBundle::installerRefusesWhatIsNotAFileWithoutReadingIt()
     timer.start();
     const RootCertInstallResult r
         = installer.install(where == u"bundle"_s ? path : rds("global-bundle.pem"), now);
-    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(r.status, RootCertInstallResult::Status::Refused);
     QVERIFY2(r.message.contains(path), qPrintable(r.message));
     if (where == u"bundle"_s)

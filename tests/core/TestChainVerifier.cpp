@@ -386,7 +386,7 @@ void TestChainVerifier::aCaFileThatIsNotAFileIsRefusedAtOnce()
     QElapsedTimer timer;
     timer.start();
     const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }), path, m_now);
-    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
     QVERIFY(r.attempted);
     QVERIFY(!r.trusted);
     QVERIFY2(r.error.startsWith(u"root certificate file \"%1\" "_s.arg(path))
