@@ -374,9 +374,15 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a,
     else if (!row.encrypted)
         row.note = QCoreApplication::translate(
             "pgtls::Judge", "Unencrypted: anyone on the path can read and change the traffic.");
+    else if (mode == SslMode::Allow)
+        // allow starts in plaintext: an encrypted end means the server refused it and libpq retried.
+        row.note = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted in the end: the server refused the plaintext attempt that allow makes first, "
+            "and libpq retried with TLS. An attacker simply accepts that first attempt.");
     else if (downgradable)
         row.note = QCoreApplication::translate("pgtls::Judge",
-            "Encrypted this time, but an attacker who refuses TLS gets a plaintext connection.");
+            "Encrypted this time, but an attacker who refuses TLS, or whose certificate fails "
+            "verification, gets a plaintext connection (prefer then retries without TLS).");
     else if (!row.caVerified)
         row.note = QCoreApplication::translate("pgtls::Judge",
             "Encrypted, but any certificate is accepted: a man in the middle can read everything.");

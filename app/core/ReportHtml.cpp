@@ -265,7 +265,7 @@ QString ReportHtml::render(const InspectionReport &r)
                      .arg(m.sslmode == e.sslmode ? QStringLiteral(" class=\"chosen\"") : QString(), esc(sslModeName(m.sslmode)),
                           esc(yesNo(m.connected)), esc(yesNo(m.encrypted)), esc(yesNo(m.caVerified)),
                           esc(yesNo(m.hostVerified)), esc(yesNo(m.mitmSafe)),
-                          esc(m.connected ? m.note : m.errorCode));
+                          esc(m.note));
         }
         h += QStringLiteral("</table>\n");
     }

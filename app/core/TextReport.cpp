@@ -273,7 +273,7 @@ QString TextReport::render(const InspectionReport &r)
                      .arg(yn(m.caVerified), -11)
                      .arg(yn(m.hostVerified), -13)
                      .arg(yn(m.mitmSafe), -9)
-                     .arg(f(m.connected ? m.note : m.errorCode))
+                     .arg(f(m.note))
               << '\n';
             if (m.passwordWithheld)
                 s << QStringLiteral("                 %1").arg(f(m.passwordWithheldReason)) << '\n';
