@@ -61,6 +61,8 @@ void judgeProbeOnly(InspectionReport &r)
         ok = r.rootCert.error.isEmpty() && trusted && hostOk;
         if (ok && mode == SslMode::Allow)
             add(r, QStringLiteral("allow-tries-plaintext"));
+        else if (ok && mode == SslMode::Prefer)
+            add(r, QStringLiteral("prefer-falls-back"));
         if (ok && !r.rootCert.verifies)
             add(r, QStringLiteral("server-not-authenticated"));
         else if (ok && mode != SslMode::VerifyFull)
@@ -123,6 +125,11 @@ void judgeSession(InspectionReport &r)
         r.ok = !stalledAfterLogin && (mode >= SslMode::Require ? s.sslInUse : true);
         if (stalledAfterLogin)
             add(r, QStringLiteral("timeout"), s.error);
+        // Each weak mode names its own weakness, whatever this connection had.
+        if (mode == SslMode::Allow)
+            add(r, QStringLiteral("allow-tries-plaintext"));
+        else if (mode == SslMode::Prefer)
+            add(r, QStringLiteral("prefer-falls-back"));
         if (!s.sslInUse) {
             add(r, QStringLiteral("not-encrypted"));
         } else {

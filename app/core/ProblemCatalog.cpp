@@ -400,6 +400,13 @@ Text textFor(const QString &code, const InspectionReport &r)
                 "the server insists."),
             QCoreApplication::translate("pgtls::ProblemCatalog", "Use sslmode=verify-full."), warn
         };
+    if (code == QLatin1String("prefer-falls-back"))
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "prefer falls back to plaintext"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "sslmode=prefer uses TLS when the server offers it, but an attacker who refuses TLS, "
+                "or whose certificate fails verification, gets a plaintext connection: libpq then "
+                "retries without TLS, and the password and every query cross the network in clear."),
+            QCoreApplication::translate("pgtls::ProblemCatalog", "Use sslmode=verify-full."), warn };
     if (code == QLatin1String("session-failed"))
         return { QCoreApplication::translate("pgtls::ProblemCatalog", "the connection failed"),
             QCoreApplication::translate("pgtls::ProblemCatalog", "libpq could not connect."),
@@ -409,9 +416,9 @@ Text textFor(const QString &code, const InspectionReport &r)
         return { QCoreApplication::translate(
                      "pgtls::ProblemCatalog", "the server is not authenticated"),
             QCoreApplication::translate("pgtls::ProblemCatalog",
-                "sslmode=%1 encrypts but does not check the server's certificate: a man in the "
-                "middle can "
-                "present any certificate and read or change the traffic.")
+                "sslmode=%1 encrypts but checks no certificate here (there is no root certificate "
+                "file; with one, libpq would check the CA): a man in the middle can present any "
+                "certificate and read or change the traffic.")
                 .arg(sslModeName(e.sslmode)),
             QCoreApplication::translate("pgtls::ProblemCatalog",
                 "Use sslmode=verify-full with sslrootcert pointing at the CA bundle."),
@@ -419,10 +426,17 @@ Text textFor(const QString &code, const InspectionReport &r)
     if (code == QLatin1String("host-not-checked"))
         return {
             QCoreApplication::translate("pgtls::ProblemCatalog", "the host name is not checked"),
-            QCoreApplication::translate("pgtls::ProblemCatalog",
-                "verify-ca checks that a trusted CA issued the certificate, not for which host: "
-                "any server "
-                "with a certificate from that CA (for RDS: any RDS instance using it) passes."),
+            e.sslmode == SslMode::VerifyCa
+                ? QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "verify-ca checks that a trusted CA issued the certificate, not for which host: "
+                    "any server with a certificate from that CA (for RDS: any RDS instance using "
+                    "it) passes.")
+                : QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "sslmode=%1 checks the CA here because a root certificate file exists (libpq "
+                    "then behaves like verify-ca), but not for which host the certificate is: any "
+                    "server with a certificate from that CA (for RDS: any RDS instance using it) "
+                    "passes.")
+                      .arg(sslModeName(e.sslmode)),
             QCoreApplication::translate("pgtls::ProblemCatalog", "Use sslmode=verify-full."), warn
         };
     if (code == QLatin1String("cert-expires-soon")) {
@@ -556,7 +570,7 @@ QStringList ProblemCatalog::knownCodes()
              QStringLiteral("tls-terminated-by-proxy"), QStringLiteral("tls-parameters-differ"),
              QStringLiteral("sslinfo-missing"), QStringLiteral("server-flood"),
              QStringLiteral("channel-binding-unavailable"), QStringLiteral("server-view-incomplete"),
-             QStringLiteral("client-file-unsafe") };
+             QStringLiteral("client-file-unsafe"), QStringLiteral("prefer-falls-back") };
 }
 
 } // namespace pgtls

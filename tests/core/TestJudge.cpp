@@ -52,6 +52,8 @@ private slots:
     void extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong_data();
     void extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong();
     void channelBindingIsLearnedFromAWithheldAttempt();
+    void eachWeakModeNamesItsOwnWeakness_data();
+    void eachWeakModeNamesItsOwnWeakness();
     void matrixRowDerivesProtection_data();
     void matrixRowDerivesProtection();
     void everyCatalogCodeHasWords();
@@ -176,6 +178,58 @@ void TestJudge::channelBindingIsLearnedFromAWithheldAttempt()
                            rootCert(false));
     QVERIFY(row.channelBinding.isEmpty());
     QVERIFY(Judge::channelBindingText(row).isEmpty());
+}
+
+void TestJudge::eachWeakModeNamesItsOwnWeakness_data()
+{
+    QTest::addColumn<SslMode>("mode");
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<bool>("rootFile");
+    QTest::addColumn<QString>("firstWarning");
+    QTest::addColumn<QString>("explanationMentions");
+
+    QTest::newRow("prefer over TLS warns that it falls back to plaintext")
+        << SslMode::Prefer << true << false << QStringLiteral("prefer-falls-back")
+        << QStringLiteral("fails verification");
+    QTest::newRow("prefer that fell back says so too")
+        << SslMode::Prefer << false << true << QStringLiteral("prefer-falls-back")
+        << QStringLiteral("retries without TLS");
+    QTest::newRow("allow warns that plaintext is tried first")
+        << SslMode::Allow << true << true << QStringLiteral("allow-tries-plaintext")
+        << QStringLiteral("without TLS");
+    QTest::newRow("require without a root file checks no certificate")
+        << SslMode::Require << true << false << QStringLiteral("server-not-authenticated")
+        << QStringLiteral("sslmode=require encrypts but checks no certificate");
+    QTest::newRow("require with a root file behaves like verify-ca, and says so")
+        << SslMode::Require << true << true << QStringLiteral("host-not-checked")
+        << QStringLiteral("sslmode=require checks the CA here because a root certificate file exists");
+    QTest::newRow("verify-ca keeps its own words")
+        << SslMode::VerifyCa << true << true << QStringLiteral("host-not-checked")
+        << QStringLiteral("verify-ca checks that a trusted CA issued");
+}
+
+void TestJudge::eachWeakModeNamesItsOwnWeakness()
+{
+    QFETCH(SslMode, mode);
+    QFETCH(bool, tls);
+    QFETCH(bool, rootFile);
+    QFETCH(QString, firstWarning);
+    QFETCH(QString, explanationMentions);
+    InspectionReport r;
+    r.probeOnly = false;
+    r.endpoint.host = QStringLiteral("mydb.c9akciq32.eu-west-1.rds.amazonaws.com");
+    r.endpoint.sslmode = mode;
+    r.rootCert = rootCert(rootFile);
+    r.session = connectedWith(tls);
+    r.session.sslmode = mode;
+    Judge::apply(r);
+    QVERIFY(r.ok);
+    QVERIFY(!r.problems.isEmpty());
+    QCOMPARE(r.problems.first().code, firstWarning);
+    bool mentioned = false;
+    for (const Problem &p : std::as_const(r.problems))
+        mentioned = mentioned || p.explanation.contains(explanationMentions);
+    QVERIFY2(mentioned, qPrintable(r.problems.first().explanation));
 }
 
 void TestJudge::matrixRowDerivesProtection_data()

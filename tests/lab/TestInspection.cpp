@@ -233,7 +233,7 @@ void TestInspection::scenarioAndSslmodeGiveTheWholeReport_data()
         << QStringLiteral("1") << QStringLiteral("host-not-checked") << refused << QStringLiteral("Encrypted, CA verified");
     QTest::newRow("correct endpoint, allow: plaintext refused, libpq retries with TLS")
         << S::Correct << M::Allow << false << true << true << QStringLiteral("true") << QStringLiteral("sslinfo")
-        << QStringLiteral("1") << QStringLiteral("server-not-authenticated") << refused
+        << QStringLiteral("1") << QStringLiteral("allow-tries-plaintext,server-not-authenticated") << refused
         << QStringLiteral("Encrypted, but the server was not authenticated");
     QTest::newRow("correct endpoint, disable: the server requires encryption")
         << S::Correct << M::Disable << false << false << false << QString() << QString() << QString()
@@ -264,12 +264,12 @@ void TestInspection::scenarioAndSslmodeGiveTheWholeReport_data()
         << acceptedAuth << QStringLiteral("Not encrypted");
     QTest::newRow("plaintext accepted, allow: libpq tries plaintext first and stays there")
         << S::PlaintextAccepted << M::Allow << false << true << false << QStringLiteral("false")
-        << QStringLiteral("sslinfo") << QStringLiteral("0") << QStringLiteral("not-encrypted,plaintext-accepted")
+        << QStringLiteral("sslinfo") << QStringLiteral("0") << QStringLiteral("allow-tries-plaintext,not-encrypted,plaintext-accepted")
         << acceptedAuth << QStringLiteral("Not encrypted");
     QTest::newRow("plaintext accepted, prefer: TLS first")
         << S::PlaintextAccepted << M::Prefer << false << true << true << QStringLiteral("true")
         << QStringLiteral("sslinfo") << QStringLiteral("0")
-        << QStringLiteral("server-not-authenticated,plaintext-accepted") << acceptedAuth
+        << QStringLiteral("prefer-falls-back,server-not-authenticated,plaintext-accepted") << acceptedAuth
         << QStringLiteral("Encrypted, but the server was not authenticated");
     QTest::newRow("no sslinfo, verify-full: pg_stat_ssl answers instead")
         << S::NoSslinfo << M::VerifyFull << true << true << true << QStringLiteral("true")
@@ -281,7 +281,7 @@ void TestInspection::scenarioAndSslmodeGiveTheWholeReport_data()
         << QStringLiteral("Failed: the server does not offer TLS");
     QTest::newRow("ssl off, prefer: silently unencrypted")
         << S::SslOff << M::Prefer << false << true << false << QStringLiteral("false") << QStringLiteral("sslinfo")
-        << QStringLiteral("0") << QStringLiteral("not-encrypted,plaintext-accepted") << acceptedAuth
+        << QStringLiteral("0") << QStringLiteral("prefer-falls-back,not-encrypted,plaintext-accepted") << acceptedAuth
         << QStringLiteral("Not encrypted");
 }
 
