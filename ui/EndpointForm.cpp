@@ -6,10 +6,8 @@
 #include "PlainText.h"
 #include "RootCert.h"
 #include "SafeFile.h"
-#include "SecretKeywords.h"
 #include "Secrets.h"
 
-#include <libpq-fe.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -127,52 +125,13 @@ QLabel *buddyLabel(const QString &text, QWidget *buddy)
 // How long the CA field waits after the last keystroke before it looks at the typed path.
 constexpr int kRootCertSettleMs = 300;
 
-// What libpq makes of a pasted connection string, as far as secrets go.
-struct SecretScan
-{
-    bool parsed = false; // PQconninfoParse() accepted it
-    QString keyword; // the first secret keyword it holds a value for (empty: none)
-};
-
-// Decided by what libpq parses, not by the raw text: `pass%77ord` in a URI, a password in the
-// URI's user info and `sslpassword` all come out as the keywords libpq would use. The parsed
-// values are wiped before libpq frees them.
-SecretScan scanForSecrets(const QString &conninfo)
-{
-    SecretScan scan;
-    QByteArray utf8 = conninfo.toUtf8();
-    char *error = nullptr;
-    PQconninfoOption *options = PQconninfoParse(utf8.constData(), &error);
-    utf8.fill('\0');
-    if (error)
-        PQfreemem(error);
-    if (!options)
-        return scan;
-    scan.parsed = true;
-    for (PQconninfoOption *o = options; o->keyword; ++o) {
-        if (!o->val)
-            continue;
-        const QString keyword = QString::fromUtf8(o->keyword);
-        if (SecretKeywords::isSecret(keyword)) {
-            if (scan.keyword.isEmpty())
-                scan.keyword = keyword;
-            std::fill(o->val, o->val + qstrlen(o->val), '\0');
-        }
-    }
-    PQconninfoFree(options);
-    return scan;
-}
-
 // A string libpq cannot parse may still hold a secret, and libpq's message may quote it: then
-// neither is shown.
+// neither is shown. Beyond what the resolver redacts, any percent-escape counts here (anything may
+// be behind it).
 bool mayHoldSecret(const QString &conninfo)
 {
-    if (conninfo.contains(QLatin1Char('%')))
-        return true; // a percent-encoded keyword or value: anything may be behind it
-    const QStringList &secrets = SecretKeywords::all();
-    return std::any_of(secrets.cbegin(), secrets.cend(), [&conninfo](const QString &k) {
-        return conninfo.contains(k, Qt::CaseInsensitive);
-    }) || (conninfo.startsWith(QLatin1String("postgres")) && conninfo.contains(QLatin1Char('@')));
+    return EndpointResolver::parseErrorMayQuoteSecret(conninfo) || conninfo.contains(QLatin1Char('%'))
+        || (conninfo.startsWith(QLatin1String("postgres")) && conninfo.contains(QLatin1Char('@')));
 }
 
 } // namespace
@@ -586,14 +545,14 @@ QString EndpointForm::applyConninfo(const QString &conninfo)
     }
     // A secret (password, sslpassword: whatever libpq counts as one) is refused, as libpq parses
     // it, and the string cleared; setText also drops the undo history.
-    const SecretScan scan = scanForSecrets(text);
-    if (!scan.keyword.isEmpty() || (!scan.parsed && mayHoldSecret(text))) {
+    const std::optional<QString> secret = EndpointResolver::secretKeywordIn(text);
+    if ((secret && !secret->isEmpty()) || (!secret && mayHoldSecret(text))) {
         m_conninfo->setText(QString());
-        const QString error = scan.parsed
+        const QString error = secret
             ? tr("The connection string holds a secret (%1): secrets are refused here, and the "
                  "string was cleared. Type the password into the Password field (kept only in the "
                  "keychain), or use ~/.pgpass.")
-                  .arg(scan.keyword)
+                  .arg(*secret)
             : tr("The connection string cannot be parsed and may hold a secret: it was cleared "
                  "and is not shown. Check its quoting and percent-encoding.");
         setConninfoState(error, true);

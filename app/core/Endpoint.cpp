@@ -17,6 +17,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace pgtls {
@@ -178,6 +179,20 @@ bool mayHoldSecret(const QString &conninfo)
             return true;
     }
     return isUri(conninfo) && uriUserinfo(utf8).contains(':');
+}
+
+// The secret keyword libpq's parser gave a value for (empty: none); the values are wiped.
+QString secretAfterParsing(PQconninfoOption *options)
+{
+    QString found;
+    for (PQconninfoOption *o = options; o && o->keyword; ++o) {
+        if (o->val && SecretKeywords::isSecret(QString::fromUtf8(o->keyword))) {
+            if (found.isEmpty())
+                found = QString::fromUtf8(o->keyword);
+            std::fill(o->val, o->val + qstrlen(o->val), '\0');
+        }
+    }
+    return found;
 }
 
 // libpq's parse error with the tokens it quotes from the input replaced by a placeholder. libpq
@@ -461,6 +476,26 @@ QString EndpointResolver::currentOsUser()
     return {};
 }
 
+std::optional<QString> EndpointResolver::secretKeywordIn(const QString &conninfo)
+{
+    if (const QString early = secretBeforeParsing(conninfo); !early.isEmpty())
+        return early;
+    QByteArray utf8 = conninfo.toUtf8();
+    char *err = nullptr;
+    ConninfoPtr parsed(PQconninfoParse(utf8.constData(), &err));
+    utf8.fill('\0');
+    if (err)
+        PQfreemem(err);
+    if (!parsed)
+        return std::nullopt;
+    return secretAfterParsing(parsed.get());
+}
+
+bool EndpointResolver::parseErrorMayQuoteSecret(const QString &conninfo)
+{
+    return mayHoldSecret(conninfo);
+}
+
 EndpointResult EndpointResolver::resolve(const EndpointInput &in)
 {
     EndpointResult result;
@@ -508,11 +543,9 @@ EndpointResult EndpointResolver::resolve(const EndpointInput &in)
                       .arg(msg);
             return result;
         }
-        for (const PQconninfoOption *o = parsed.get(); o->keyword; ++o) {
-            if (o->val && SecretKeywords::isSecret(QString::fromUtf8(o->keyword))) {
-                result.error = secretRefusal(QString::fromUtf8(o->keyword));
-                return result;
-            }
+        if (const QString secret = secretAfterParsing(parsed.get()); !secret.isEmpty()) {
+            result.error = secretRefusal(secret);
+            return result;
         }
         const QMap<QString, QString> values = toMap(parsed.get());
         for (auto it = values.cbegin(); it != values.cend(); ++it)

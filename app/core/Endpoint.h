@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace pgtls {
 
 // What to inspect: the libpq connection parameters that matter for TLS. A plain value.
@@ -68,6 +70,14 @@ class EndpointResolver
 {
 public:
     static EndpointResult resolve(const EndpointInput &input);
+    // The secret keyword (password, sslpassword) a connection string or URI gives a value for, as
+    // resolve() finds it: before libpq parses it ("keyword =", a URI's "user:secret@",
+    // percent-encoded query names) and on what PQconninfoParse() returns (values wiped). An empty
+    // string: none; std::nullopt: none found, and libpq cannot parse the string.
+    static std::optional<QString> secretKeywordIn(const QString &conninfo);
+    // Whether libpq's parse error for `conninfo` may quote part of a secret (resolve() then shows
+    // the error without its quoted tokens).
+    static bool parseErrorMayQuoteSecret(const QString &conninfo);
     // The current process's PG* environment variables.
     static QMap<QString, QString> processEnvironment(); // never includes PGPASSWORD
     // The OS user name libpq would default to.
