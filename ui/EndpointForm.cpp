@@ -6,7 +6,8 @@
 #include "PlainText.h"
 #include "RootCert.h"
 #include "SafeFile.h"
-#include "Secrets.h"
+#include "SecretKeywords.h"
+#include "SecretMemory.h"
 
 
 #include <QCheckBox>
@@ -759,7 +760,7 @@ void EndpointForm::updateExtraLine()
         parts << QStringLiteral("sslkey=%1").arg(m_base.sslkey);
     for (auto it = m_base.extraOptions.cbegin(); it != m_base.extraOptions.cend(); ++it) {
         // A secret's value is never shown (libpq gets it; the form only says it is there).
-        if (isSecretOption(it.key()))
+        if (SecretKeywords::isSecret(it.key()))
             parts << tr("%1 (set, not shown)").arg(it.key());
         else
             parts << it.key() + QLatin1Char('=') + it.value();

@@ -14,7 +14,7 @@
 #include "ProfilesPanel.h"
 #include "RawView.h"
 #include "RootCert.h"
-#include "Secrets.h"
+#include "SecretMemory.h"
 #include "SessionView.h"
 #include "VerdictBanner.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "PasswordStore.h"
 
-#include "Secrets.h"
+#include "SecretMemory.h"
 
 #include <qt6keychain/keychain.h>
 

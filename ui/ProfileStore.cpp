@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ProfileStore.h"
 
-#include "Secrets.h"
+#include "SecretKeywords.h"
+#include "SecretMemory.h"
 
 #include <QCoreApplication>
 #include <QSettings>
@@ -37,7 +38,7 @@ QString lastUsedKey()
 
 bool isSecretKey(const QString &key)
 {
-    return isSecretOption(key);
+    return SecretKeywords::isSecret(key);
 }
 
 // Removes every secret option from every profile group (settings written by an older version,

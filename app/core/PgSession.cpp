@@ -4,6 +4,7 @@
 #include "ClientFiles.h"
 #include "RootCert.h"
 #include "SafeText.h"
+#include "SecretMemory.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -47,12 +48,6 @@ QString trimmedMessage(const char *message)
     return SafeText::bounded(QString::fromUtf8(message ? message : "").trimmed());
 }
 
-void wipe(QByteArray &bytes)
-{
-    bytes.fill('\0');
-    bytes.clear();
-}
-
 // A value inside a conninfo string, quoted as libpq's conninfo_parse() reads it.
 QString quoteConninfoValue(const QString &value)
 {
@@ -69,12 +64,6 @@ QString quoteConninfoValue(const QString &value)
 int keyPassphraseHook(char *buffer, int size, PGconn *conn)
 {
     return PQdefaultSSLKeyPassHook_OpenSSL(buffer, size, conn);
-}
-
-void wipe(QString &text)
-{
-    text.fill(QChar(0));
-    text.clear();
 }
 
 } // namespace

@@ -32,7 +32,9 @@ const QStringList &SecretKeywords::all()
 
 bool SecretKeywords::isSecret(const QString &keyword)
 {
-    return all().contains(keyword);
+    // Also in another case: libpq would refuse "PASSWORD" as an option, but its value is still a
+    // secret.
+    return all().contains(keyword, Qt::CaseInsensitive);
 }
 
 } // namespace pgtls

@@ -14,7 +14,7 @@ class SecretKeywords
 public:
     // The secret keywords, as libpq itself lists them (read once).
     static const QStringList &all();
-    static bool isSecret(const QString &keyword);
+    static bool isSecret(const QString &keyword); // case-insensitive
 };
 
 } // namespace pgtls

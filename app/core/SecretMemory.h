@@ -1,25 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "SecretKeywords.h"
-
 #include <QByteArray>
 #include <QString>
 
 #include <algorithm>
 
-namespace pgtls::ui {
-
-// A libpq option whose value is a secret (SecretKeywords: password, sslpassword), also when
-// spelled in another case (libpq would refuse "PASSWORD", but its value is still a secret).
-inline bool isSecretOption(const QString &key)
-{
-    if (SecretKeywords::isSecret(key))
-        return true;
-    const QStringList &secrets = SecretKeywords::all();
-    return std::any_of(secrets.cbegin(), secrets.cend(),
-        [&key](const QString &s) { return key.compare(s, Qt::CaseInsensitive) == 0; });
-}
+// Wiping secrets held in memory (passwords typed, from the keychain, handed to libpq).
+namespace pgtls {
 
 // Overwrites a secret's characters with zeros, then empties the string. Only a buffer this string
 // alone holds is overwritten: a buffer shared with another holder is left to that holder (and this
@@ -60,4 +48,4 @@ inline void wipeShared(QByteArray &b)
     b.clear();
 }
 
-} // namespace pgtls::ui
+} // namespace pgtls
