@@ -100,7 +100,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             shown << it.value();
         }
     }
+    // The refusal of a secret is a fixed sentence that names the keyword ("... contains a password
+    // ...", "... passphrase (sslpassword) ..."): a value such as "asswor" is part of its words, not
+    // taken from the input. A text that is exactly the refusal a sentinel value gets carries nothing
+    // of this input's value; every other text is searched.
+    static const QStringList refusals = [] {
+        QStringList out;
+        for (const QString &keyword : SecretKeywords::all()) {
+            for (const QString &form : { QStringLiteral("host=h %1=\x01\x02\x03sentinel"),
+                                         QStringLiteral("postgresql://h/db?%1=\x01\x02\x03sentinel") }) {
+                EndpointInput sentinel;
+                sentinel.conninfo = form.arg(keyword);
+                sentinel.osUserName = QStringLiteral("fuzzuser");
+                out << EndpointResolver::resolve(sentinel).error;
+            }
+        }
+        return out;
+    }();
     for (const QString &text : shown) {
+        if (refusals.contains(text))
+            continue;
         for (const QString &secret : secrets)
             fuzz::require(!text.contains(secret), "a secret value appears in the endpoint's text",
                           text);
