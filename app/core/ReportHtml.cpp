@@ -16,6 +16,16 @@ QString esc(const QString &s)
     return SafeText::field(s).toHtmlEscaped();
 }
 
+// A libpq, OpenSSL or server message in its own layout: one HTML line per message line, each
+// escaped like esc(), libpq's leading tabs kept as indentation.
+QString escMessage(const QString &s)
+{
+    QStringList lines = SafeText::messageLines(s);
+    for (QString &line : lines)
+        line = QStringLiteral("<span class=\"msgline\">%1</span>").arg(line.toHtmlEscaped());
+    return lines.join(QStringLiteral("<br />"));
+}
+
 QString yesNo(bool b)
 {
     return b ? QCoreApplication::translate("pgtls::ReportHtml", "yes")
@@ -35,7 +45,7 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.6em; border-botto
 .warn { background: #fdf0c8; border-left: 6px solid #9a6b00; }
 .fail { background: #f8d7d7; border-left: 6px solid #a61b1b; }
 table { border-collapse: collapse; margin: 0.5em 0; } th, td { text-align: left; padding: 0.2em 0.8em 0.2em 0; vertical-align: top; }
-th { font-weight: 600; white-space: nowrap; } code, .mono { font-family: ui-monospace, monospace; font-size: 0.92em; word-break: break-all; }
+th { font-weight: 600; white-space: nowrap; } code, .mono { font-family: ui-monospace, monospace; font-size: 0.92em; word-break: break-all; } .msgline { white-space: pre-wrap; }
 .card { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 1em; margin: 0.6em 0; }
 .problem { margin: 0.6em 0; padding: 0.5em 1em; border-left: 4px solid #999; background: #f6f6f6; }
 .problem.error { border-color: #a61b1b; } .problem.warning { border-color: #9a6b00; }
@@ -55,7 +65,7 @@ QString problemsHtml(const InspectionReport &r)
                      .arg(
                          esc(QCoreApplication::translate("pgtls::ReportHtml", "Fix:")), esc(p.fix));
         if (!p.detail.isEmpty())
-            h += QStringLiteral("<div class=\"mono\">%1</div>\n").arg(esc(p.detail));
+            h += QStringLiteral("<div class=\"mono\">%1</div>\n").arg(escMessage(p.detail));
         h += QStringLiteral("</div>\n");
     }
     return h;
@@ -218,9 +228,9 @@ QString ReportHtml::render(const InspectionReport &r)
         h += QStringLiteral("<h2>%1</h2>\n<table>\n")
                  .arg(esc(QCoreApplication::translate("pgtls::ReportHtml", "Session (libpq)")));
         h += row(QCoreApplication::translate("pgtls::ReportHtml", "Connected"),
-            esc(s.connected
-                    ? yesNo(true)
-                    : QCoreApplication::translate("pgtls::ReportHtml", "no: %1").arg(s.error)));
+            s.connected ? esc(yesNo(true))
+                        : esc(QCoreApplication::translate("pgtls::ReportHtml", "no:"))
+                    + QStringLiteral("<div class=\"mono\">%1</div>").arg(escMessage(s.error)));
         if (s.connected) {
             h += row(QCoreApplication::translate("pgtls::ReportHtml", "TLS (libpq)"),
                 esc(s.sslInUse ? QStringLiteral("%1, %2").arg(s.protocol, s.cipher)

@@ -2,6 +2,7 @@
 #include "SafeText.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QStringView>
 
 #include <climits>
@@ -18,12 +19,19 @@ QString escapeOne(char32_t c)
     return QStringLiteral("\\u{%1}").arg(uint(c), 4, 16, QLatin1Char('0'));
 }
 
-QString escape(const QString &text, bool keepNewlines)
+QString escape(QStringView text, bool keepNewlines)
 {
     QString out;
     out.reserve(text.size());
-    const auto codePoints = QStringView(text).toUcs4();
+    const auto codePoints = text.toUcs4();
+    bool lineStart = true;
     for (const char32_t c : codePoints) {
+        // Tabs that indent a line (libpq's "\tIs the server running…") are layout, not data.
+        if (keepNewlines && lineStart && c == U'\t') {
+            out += QLatin1String("    ");
+            continue;
+        }
+        lineStart = keepNewlines && c == U'\n';
         if (keepNewlines && c == U'\n')
             out += QLatin1Char('\n');
         else if (SafeText::isUnsafe(c))
@@ -55,6 +63,33 @@ QString SafeText::field(const QString &text)
 QString SafeText::lines(const QString &text)
 {
     return escape(text, true);
+}
+
+QStringList SafeText::messageLines(const QString &text)
+{
+    QStringList out;
+    const auto parts = QStringView(text).split(QLatin1Char('\n'));
+    for (QStringView line : parts) {
+        int tabs = 0;
+        while (tabs < line.size() && line.at(tabs) == QLatin1Char('\t'))
+            ++tabs;
+        const QStringView rest = line.mid(tabs);
+        if (rest.trimmed().isEmpty())
+            continue;
+        out << QString(4 * tabs, QLatin1Char(' ')) + escape(rest, false);
+    }
+    return out;
+}
+
+QString SafeText::message(const QString &text, const QString &indent)
+{
+    // A message line must never start a report line at column 0, and the indentation itself is
+    // ours: only spaces.
+    QString pad = indent;
+    pad.replace(QRegularExpression(QStringLiteral("[^ ]")), QStringLiteral(" "));
+    if (pad.isEmpty())
+        pad = QStringLiteral(" ");
+    return messageLines(text).join(QLatin1Char('\n') + pad);
 }
 
 QString SafeText::bounded(const QString &text, int maxChars)

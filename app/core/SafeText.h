@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace pgtls {
 
@@ -18,8 +19,18 @@ public:
     static bool isUnsafe(char32_t c);
     // One field on one line: every unsafe character escaped, newline and tab included.
     static QString field(const QString &text);
-    // Text of many lines (a whole report of our own making): as field(), but newlines stay.
+    // Text of many lines (a whole report of our own making, a label): as field(), but newlines
+    // stay and tabs that start a line become four spaces of indentation.
     static QString lines(const QString &text);
+    // A multi-line message from libpq, OpenSSL or a server ("…failed: Connection refused\n\tIs the
+    // server running…"), kept in its own layout: each of its lines is a field (escaped as field()
+    // does), lines after the first start with `indent` (never empty,
+    // so no message line ever starts at column 0 of a report), and libpq's leading tabs become
+    // four spaces of further indentation. Empty lines and trailing line breaks are dropped.
+    static QString message(const QString &text, const QString &indent);
+    // The lines of message() without the indentation (for HTML and widgets, which lay out lines
+    // themselves): each line escaped, leading tabs as four spaces each.
+    static QStringList messageLines(const QString &text);
     // At most `maxChars` characters of hostile text, with a marker saying how long it was.
     static constexpr int kMaxMessageChars = 2000;
     static QString bounded(const QString &text, int maxChars = kMaxMessageChars);

@@ -18,6 +18,13 @@ QString f(const QString &text)
     return SafeText::field(text);
 }
 
+// A libpq, OpenSSL or server message: its own line breaks kept, every further line indented under
+// the first (`column` spaces), so the message never starts a line of its own at column 0.
+QString msg(const QString &text, int column)
+{
+    return SafeText::message(text, QString(column, QLatin1Char(' ')));
+}
+
 QString role(int index, int count, const CertificateInfo &c)
 {
     if (index == 0)
@@ -234,7 +241,7 @@ QString TextReport::render(const InspectionReport &r)
               << '\n';
         } else {
             s << QCoreApplication::translate("pgtls::TextReport", "  connected    no: %1")
-                     .arg(f(QString(ss.error).replace(QLatin1Char('\n'), QLatin1String(" / "))))
+                     .arg(msg(ss.error, 19))
               << '\n';
         }
     }
@@ -242,7 +249,7 @@ QString TextReport::render(const InspectionReport &r)
         s << QCoreApplication::translate("pgtls::TextReport", "  server notices (as sent, escaped):")
           << '\n';
         for (const ServerNotice &n : ss.notices)
-            s << QStringLiteral("    %1: %2").arg(f(n.severity), f(n.message)) << '\n';
+            s << QStringLiteral("    %1: %2").arg(f(n.severity), msg(n.message, 6)) << '\n';
         if (ss.noticesDropped > 0)
             s << QCoreApplication::translate("pgtls::TextReport", "    (%n more not kept)", nullptr,
                                              ss.noticesDropped)
@@ -311,7 +318,7 @@ QString TextReport::render(const InspectionReport &r)
               << '\n';
             if (!pr.detail.isEmpty())
                 s << QCoreApplication::translate("pgtls::TextReport", "     detail: %1")
-                         .arg(f(QString(pr.detail).replace(QLatin1Char('\n'), QLatin1Char(' '))))
+                         .arg(msg(pr.detail, 13))
                   << '\n';
             if (!pr.fix.isEmpty())
                 s << QCoreApplication::translate("pgtls::TextReport", "     fix:    %1").arg(f(pr.fix))

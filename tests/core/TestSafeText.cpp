@@ -94,6 +94,56 @@ private slots:
             QVERIFY2(!line.startsWith(QLatin1String("Trust        trusted")), qPrintable(line));
         QVERIFY(text.contains(QLatin1String("\\u{202e}detsurt")));
     }
+    void aLibpqMessageKeepsItsLinesIndentedUnderTheFirst()
+    {
+        const QString libpq = QStringLiteral(
+            "connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+            "\tIs the server running on that host and accepting TCP/IP connections?\n");
+        QCOMPARE(SafeText::message(libpq, QStringLiteral("   ")),
+                 QStringLiteral("connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+                                "       Is the server running on that host and accepting TCP/IP connections?"));
+        QCOMPARE(SafeText::messageLines(libpq).size(), 2);
+        // Only what is dangerous is escaped: a control inside a line, never the layout.
+        QCOMPARE(SafeText::message(QStringLiteral("a\x1b[2J\n\nb\tc"), QStringLiteral("  ")),
+                 QStringLiteral("a\\x1b[2J\n  b\\x09c"));
+    }
+    void linesTurnTabsThatStartALineIntoIndentation()
+    {
+        QCOMPARE(SafeText::lines(QStringLiteral("a\n\tb\tc\n\t\td")),
+                 QStringLiteral("a\n    b\\x09c\n        d"));
+        // Idempotent, as widgets apply it to text they already showed.
+        const QString once = SafeText::lines(kHostile + QStringLiteral("\n\tx"));
+        QCOMPARE(SafeText::lines(once), once);
+    }
+    void aMessageNeverStartsALineAtColumnZero()
+    {
+        // Whatever the caller passes as indentation, and whatever the message holds.
+        const QString m = SafeText::message(kHostile + QStringLiteral("\nFAIL: forged"), QString());
+        const auto lines = m.split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        for (qsizetype i = 1; i < lines.size(); ++i)
+            QVERIFY2(lines.at(i).startsWith(QLatin1Char(' ')), qPrintable(lines.at(i)));
+        QVERIFY(!hasUnsafe(m, true));
+    }
+    void theTextReportShowsLibpqsLinesAsLines()
+    {
+        InspectionReport r;
+        r.endpoint.host = QStringLiteral("db.example.com");
+        r.summary = QStringLiteral("Failed");
+        r.probeOnly = false;
+        r.session.attempted = true;
+        r.session.error = QStringLiteral("connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+                                         "\tIs the server running on that host and accepting TCP/IP connections?");
+        const QString text = TextReport::render(r);
+        QVERIFY2(text.contains(QStringLiteral("  connected    no: connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+                                              "                       Is the server running on that host")),
+                 qPrintable(text));
+        QVERIFY(!text.contains(QLatin1String("\\x09")));
+        QVERIFY(!text.contains(QLatin1String(" / ")));
+        const QString html = ReportHtml::render(r);
+        QVERIFY2(html.contains(QLatin1String("Connection refused</span><br /><span class=\"msgline\">    Is the server")),
+                 qPrintable(html));
+    }
     void theJsonKeepsTheValuesButWritesNoRawControls()
     {
         const InspectionReport r = hostileReport();

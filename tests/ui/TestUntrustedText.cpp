@@ -218,6 +218,7 @@ private slots:
     void controlsAndBidiOverridesShowEscaped();
     void plainToolTipShowsAnyTextLiterally_data();
     void plainToolTipShowsAnyTextLiterally();
+    void libpqsLineBreaksStayLinesInTheSessionView();
 
 private:
     InspectionReport m_report;
@@ -481,6 +482,26 @@ void TestUntrustedText::controlsAndBidiOverridesShowEscaped_data()
         << QStringLiteral("the verdict banner") << kEscapeShown;
     QTest::newRow("the main window shows them escaped in every view")
         << QStringLiteral("the main window, every view fed") << kBidiShown;
+}
+
+void TestUntrustedText::libpqsLineBreaksStayLinesInTheSessionView()
+{
+    // libpq's layout is data too: its second line, indented with a tab, stays an indented line,
+    // not "\x09Is the server running".
+    InspectionReport r;
+    r.endpoint.host = QStringLiteral("db.example.com");
+    r.probeOnly = false;
+    r.session.attempted = true;
+    r.session.error = QStringLiteral("connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n"
+                                     "\tIs the server running on that host and accepting TCP/IP connections?");
+    SessionView view;
+    view.setReport(r);
+    view.resize(1400, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QString text = readableText(&view);
+    QVERIFY2(text.contains(QLatin1String("Connection refused\n    Is the server running")), qPrintable(text));
+    QVERIFY(!text.contains(QLatin1String("\\x09")));
 }
 
 void TestUntrustedText::controlsAndBidiOverridesShowEscaped()
