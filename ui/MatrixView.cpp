@@ -5,6 +5,7 @@
 #include "Judge.h"
 #include "PlainText.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScopeGuard>
@@ -28,8 +29,10 @@ MatrixView::MatrixView(QWidget *parent)
 
     m_table = new QTableWidget(0, ColumnCount);
     m_table->setObjectName(QStringLiteral("matrixTable"));
-    m_table->setHorizontalHeaderLabels(
-            {tr("Connected"), tr("Encrypted"), tr("CA verified"), tr("Host verified"), tr("MITM-safe"), tr("Note")});
+    // Two-line headers keep the icon columns narrow, leaving the width to the notes.
+    m_table->setHorizontalHeaderLabels({tr("Connected"), tr("Encrypted"), tr("CA\nverified"),
+        tr("Host\nverified"), tr("MITM-\nsafe"), tr("Note")});
+    m_table->setTabKeyNavigation(false); // Tab leaves the table; the arrows move inside it
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -45,11 +48,23 @@ MatrixView::MatrixView(QWidget *parent)
     // ResizeToContents measures once, against whatever width the column had then (often a
     // narrow one before the view is shown), and leaves rows many lines high.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    connect(header, &QHeaderView::sectionResized, m_table, [this](int section) {
+    connect(header, &QHeaderView::sectionResized, this, [this](int section) {
         if (section == Note)
-            m_table->resizeRowsToContents();
+            scheduleRelayout();
     });
     m_table->verticalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_table->viewport()->installEventFilter(this);
+
+    m_detailsLabel = new QLabel;
+    m_detailsLabel->setTextFormat(Qt::PlainText);
+    m_detailsLabel->setObjectName(QStringLiteral("matrixDetails"));
+    m_detailsLabel->setWordWrap(true);
+    m_detailsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_detailsLabel->setFrameShape(QFrame::StyledPanel);
+    m_detailsLabel->setMargin(6);
+    m_detailsLabel->setAccessibleName(tr("The selected sslmode's details"));
+    connect(m_table, &QTableWidget::currentCellChanged, this,
+        [this](int row) { showDetails(row); });
 
     m_legend = new QLabel;
     m_legend->setTextFormat(Qt::PlainText);
@@ -57,12 +72,13 @@ MatrixView::MatrixView(QWidget *parent)
     m_legend->setWordWrap(true);
     m_legend->setText(tr("Each row is one connection attempt in that sslmode. MITM-safe: a man in the middle could "
                          "neither read nor change the traffic. prefer and allow are never MITM-safe: an attacker "
-                         "can refuse TLS. Hover over a cell for details."));
+                         "can refuse TLS. Select a row (arrow keys) or hover over a cell for details."));
 
     auto *tablePage = new QWidget;
     auto *tableLayout = new QVBoxLayout(tablePage);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(m_table, 1);
+    tableLayout->addWidget(m_detailsLabel);
     tableLayout->addWidget(m_legend);
 
     m_stack = new QStackedWidget(this);
@@ -79,14 +95,69 @@ void MatrixView::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     // While hidden (another tab current) the columns' widths are not final; after the pending
     // layouts have run they are.
-    QTimer::singleShot(0, m_table, [this] { m_table->resizeRowsToContents(); });
+    scheduleRelayout();
+}
+
+void MatrixView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    scheduleRelayout();
+}
+
+bool MatrixView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        scheduleRelayout();
+    return QWidget::eventFilter(watched, event);
+}
+
+void MatrixView::scheduleRelayout()
+{
+    if (m_relayoutPending)
+        return;
+    m_relayoutPending = true;
+    // After the pending layouts have run, the columns' widths are final.
+    QTimer::singleShot(0, this, [this] {
+        m_relayoutPending = false;
+        relayout();
+    });
+}
+
+void MatrixView::relayout()
+{
+    if (m_table->rowCount() == 0)
+        return;
+    int iconColumns = 0;
+    for (int c = 0; c < Note; ++c)
+        iconColumns += m_table->horizontalHeader()->sectionSize(c);
+    const int room = m_table->viewport()->width() - iconColumns;
+    const bool narrow = room < kMinimumNoteWidth;
+    if (m_table->isColumnHidden(Note) != narrow)
+        m_table->setColumnHidden(Note, narrow);
+    // Rows as high as their wrapped notes at this width (or one icon high without the notes).
+    m_table->resizeRowsToContents();
+    showDetails(m_table->currentRow());
+}
+
+void MatrixView::showDetails(int row)
+{
+    if (row < 0 || row >= m_details.size()) {
+        m_detailsLabel->clear();
+        m_detailsLabel->hide();
+        return;
+    }
+    m_detailsLabel->setText(visibleText(m_details.at(row)));
+    m_detailsLabel->show();
 }
 
 void MatrixView::clearReport()
 {
     m_table->setRowCount(0);
+    m_details.clear();
+    m_detailsLabel->hide();
     m_requestedRow = -1;
-    m_empty->setText(tr("Run with the matrix to compare all six sslmodes."));
+    m_empty->setText(tr("Run with the matrix to compare all six sslmodes: tick \"Compare all six "
+                        "sslmodes\" under Inspection in the form (Alt+X), then inspect again (F5)."));
     m_stack->setCurrentWidget(m_empty);
 }
 
@@ -146,6 +217,10 @@ void MatrixView::setReport(const InspectionReport &report)
         auto *noteItem = new QTableWidgetItem(note);
         noteItem->setToolTip(plainToolTip(why));
         m_table->setItem(row, Note, noteItem);
+        QString details = sslModeName(m.sslmode) + QStringLiteral(": ") + note;
+        if (why != m.note && !why.isEmpty())
+            details += QLatin1Char('\n') + why.mid(why.startsWith(m.note) ? m.note.size() : 0).trimmed();
+        m_details << details;
         if (requested) {
             for (int col = 0; col < ColumnCount; ++col) {
                 QTableWidgetItem *item = m_table->item(row, col);
@@ -155,9 +230,11 @@ void MatrixView::setReport(const InspectionReport &report)
             }
         }
     }
-    m_table->resizeRowsToContents();
     if (m_requestedRow >= 0)
         m_table->selectRow(m_requestedRow);
+    m_table->resizeRowsToContents();
+    showDetails(m_table->currentRow());
+    scheduleRelayout();
 }
 
 } // namespace pgtls::ui

@@ -50,7 +50,22 @@ int main(int argc, char **argv)
         QApplication::translate("main", "Print start-up and UI stall timings as JSON, then quit."));
     measureOpt.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(measureOpt);
+    QCommandLineOption sizeOpt(QStringLiteral("window-size"),
+        QApplication::translate("main", "With --screenshots: the window's size, WIDTHxHEIGHT."),
+        QStringLiteral("WxH"), QStringLiteral("1400x900"));
+    sizeOpt.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(sizeOpt);
     parser.process(app);
+    QSize windowSize;
+    {
+        const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            windowSize = QSize(wh.at(0).toInt(), wh.at(1).toInt());
+        if (!windowSize.isValid() || windowSize.width() < 200 || windowSize.height() < 200) {
+            qCritical("--window-size: expected WIDTHxHEIGHT, e.g. 1024x700");
+            return 2;
+        }
+    }
 
     const bool screenshots = parser.isSet(screenshotsOpt);
     const bool measure = parser.isSet(measureOpt);
@@ -64,6 +79,7 @@ int main(int argc, char **argv)
     pgtls::ui::MainWindow window;
     const auto quitWith = [&app](bool ok) { app.exit(ok ? 0 : 1); };
     pgtls::ui::ScreenshotTour tour(&window, parser.value(screenshotsOpt));
+    tour.setWindowSize(windowSize);
     pgtls::ui::UiBenchmark benchmark(&window);
     if (parser.isSet(demoOpt) || screenshots || measure)
         pgtls::lab::Lab::installTerminationHandlers();
