@@ -86,7 +86,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_inspector(new Inspector(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("PG TLS Inspector"));
+    // Qt appends the application's display name ("— PG TLS Inspector") to every title itself.
+    setWindowTitle(QString());
     buildUi();
     buildActions();
     connect(m_inspector, &Inspector::stepFinished, this, &MainWindow::onStep);
@@ -247,8 +248,18 @@ void MainWindow::buildActions()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     menuBar()->setObjectName(QStringLiteral("menuBar"));
+    m_saveAction = new QAction(tr("&Save Report…"), this);
+    m_saveAction->setObjectName(QStringLiteral("saveReportAction"));
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAction->setStatusTip(tr("Save the report shown as JSON, or as an HTML report for a ticket"));
+    m_saveAction->setEnabled(false);
+    connect(m_saveAction, &QAction::triggered, m_raw, &RawView::save);
+    connect(m_raw, &RawView::statusChanged, this, [this](const QString &text) { m_statusLabel->setText(text); });
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->setObjectName(QStringLiteral("fileMenu"));
+    file->addAction(m_saveAction);
+    file->addSeparator();
     file->addAction(quit);
     QMenu *inspection = menuBar()->addMenu(tr("I&nspection"));
     inspection->setObjectName(QStringLiteral("inspectionMenu"));
@@ -270,6 +281,7 @@ void MainWindow::buildActions()
     // Shortcuts work wherever the focus is in the window (the menu bar holds the actions too).
     addAction(m_inspectAction);
     addAction(m_cancelAction);
+    addAction(m_saveAction);
     addAction(quit);
 }
 
@@ -284,7 +296,7 @@ void MainWindow::startDemo()
     bar->setFloatable(false);
     bar->addWidget(m_demoBar);
     addToolBar(Qt::TopToolBarArea, bar);
-    setWindowTitle(tr("PG TLS Inspector — demo lab"));
+    setWindowTitle(tr("demo lab"));
 
     connect(m_demoBar, &DemoBar::busy, this, [this](const QString &what) {
         if (!isInspecting())
@@ -387,16 +399,25 @@ void MainWindow::onFinished()
     setRunning(false);
     m_lastReport = m_inspector->report();
     if (m_cancelled) {
-        m_banner->setIdle(tr("Cancelled. Press F5 to inspect again."));
-        m_statusLabel->setText(tr("Cancelled"));
+        if (m_shownReport.startedAt.isValid()) {
+            // Cancel stops the new inspection; it does not throw away the last complete one.
+            showReport(m_shownReport);
+            m_statusLabel->setText(
+                tr("Cancelled. Showing the previous report: %1:%2 inspected at %3. Press F5 to "
+                   "inspect again.")
+                    .arg(m_shownReport.endpoint.host)
+                    .arg(m_shownReport.endpoint.port)
+                    .arg(QLocale().toString(m_shownReport.startedAt.toLocalTime().time(),
+                        QLocale::ShortFormat)));
+        } else {
+            m_banner->setIdle(tr("Cancelled. Press F5 to inspect again."));
+            m_statusLabel->setText(tr("Cancelled"));
+        }
         emit inspectionFinished();
         return;
     }
-    m_banner->setReport(m_lastReport);
-    m_form->bundlePanel()->setLastVerification(m_lastReport.probe.trust.caFile, m_lastReport.endpoint.host,
-                                               m_lastReport.probe.trust.trusted);
-    for (ReportView *v : std::as_const(m_views))
-        v->setReport(m_lastReport);
+    m_shownReport = m_lastReport;
+    showReport(m_lastReport);
     const Endpoint &ep = m_lastReport.endpoint;
     m_statusLabel->setText(tr("%1:%2 inspected at %3 in %4 ms")
                                .arg(ep.host)
@@ -404,11 +425,21 @@ void MainWindow::onFinished()
                                .arg(QLocale().toString(m_lastReport.startedAt.toLocalTime().time(),
                                    QLocale::ShortFormat))
                                .arg(m_lastReport.totalMs));
-    setWindowTitle(m_demoBar ? tr("%1 — PG TLS Inspector (demo lab)").arg(ep.host)
-                             : tr("%1 — PG TLS Inspector").arg(ep.host));
+    setWindowTitle(m_demoBar ? tr("%1 (demo lab)").arg(ep.host) : ep.host);
     if (m_lastReport.session.needsPassword && !m_passwordGiven)
         m_form->requestPassword(tr("The server asks for a password: enter it and press F5."));
     emit inspectionFinished();
+}
+
+void MainWindow::showReport(const InspectionReport &report)
+{
+    m_banner->setReport(report);
+    m_form->bundlePanel()->setLastVerification(report.probe.trust.caFile, report.endpoint.host,
+                                               report.probe.trust.trusted);
+    for (ReportView *v : std::as_const(m_views))
+        v->setReport(report);
+    if (m_saveAction)
+        m_saveAction->setEnabled(true);
 }
 
 void MainWindow::setRunning(bool running)

@@ -78,6 +78,7 @@ private:
     void onStep(const QString &step);
     void onFinished();
     void setRunning(bool running);
+    void showReport(const InspectionReport &report);
 
     Inspector *m_inspector;
     EndpointForm *m_form = nullptr;
@@ -96,9 +97,11 @@ private:
     QPushButton *m_cancelButton = nullptr;
     QAction *m_inspectAction = nullptr;
     QAction *m_cancelAction = nullptr;
+    QAction *m_saveAction = nullptr;
     QLabel *m_statusLabel = nullptr;
 
     InspectionReport m_lastReport;
+    InspectionReport m_shownReport; // the last completed (not cancelled) report: what the views show
     bool m_cancelled = false;
     bool m_passwordGiven = false;
     int m_stepsDone = 0;

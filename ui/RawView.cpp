@@ -106,6 +106,8 @@ void RawView::copy()
 
 void RawView::save()
 {
+    if (m_json.isEmpty())
+        return; // no report yet
     const QString jsonFilter = tr("JSON report (*.json)");
     const QString htmlFilter = tr("HTML report, self-contained (*.html *.htm)");
     QString filter = jsonFilter;
@@ -133,6 +135,7 @@ void RawView::setStatus(const QString &text, bool error)
     showFieldState(nullptr, m_status, error ? FieldState::Invalid : FieldState::Neutral, text);
     m_status->setVisible(true);
     m_status->setProperty("state", error ? QStringLiteral("invalid") : QStringLiteral("neutral"));
+    emit statusChanged(text, error);
 }
 
 } // namespace pgtls::ui

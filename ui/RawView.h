@@ -30,10 +30,16 @@ public:
     // case), the JSON otherwise. Atomic (QSaveFile): a failed write leaves any old file intact.
     // False with *error (in words, with the path) on failure.
     bool saveTo(const QString &path, QString *error = nullptr) const;
+    // Asks for a file name and saves the report there (also File > Save Report…); the outcome is
+    // shown in rawStatus and told by statusChanged().
+    void save();
+
+signals:
+    // The last copy or save outcome, in words (a failed write included).
+    void statusChanged(const QString &text, bool error);
 
 private:
     void copy();
-    void save();
     void setStatus(const QString &text, bool error);
 
     QPlainTextEdit *m_text;

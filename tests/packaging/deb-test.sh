@@ -59,10 +59,16 @@ out=$("$root/usr/bin/pgtls-check" --version) || fail "pgtls-check --version exit
 out=$("$root/usr/bin/pgtls-check" --help) || fail "pgtls-check --help exited $?"
 echo "$out" | grep -q -- '--json' || fail "pgtls-check --help does not mention --json: $out"
 echo "$out" | grep -qi 'usage' || fail "pgtls-check --help has no usage line: $out"
-out=$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/pgtls-inspector" --version) \
-    || fail "pgtls-inspector --version exited $?"
+# --help and --version need no display: run them where there is none (no X, no Wayland, no
+# platform chosen), as on a server over ssh.
+nodisplay() { env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$@"; }
+out=$(nodisplay "$root/usr/bin/pgtls-inspector" --version 2>&1) \
+    || fail "pgtls-inspector --version without a display exited $?: $out"
 echo "$out" | grep -q "$version" || fail "pgtls-inspector --version: '$out'"
-out=$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/pgtls-inspector" --help) \
-    || fail "pgtls-inspector --help exited $?"
+out=$(nodisplay "$root/usr/bin/pgtls-inspector" --help 2>&1) \
+    || fail "pgtls-inspector --help without a display exited $?: $out"
 echo "$out" | grep -q -- '--demo' || fail "pgtls-inspector --help: '$out'"
+out=$(nodisplay "$root/usr/bin/pgtls-inspector" --no-such-option 2>&1) \
+    && fail "pgtls-inspector --no-such-option exited 0"
+echo "$out" | grep -q "no-such-option" || fail "pgtls-inspector --no-such-option: '$out'"
 echo "PASS"

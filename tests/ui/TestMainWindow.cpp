@@ -15,6 +15,8 @@
 #include <QComboBox>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFileDialog>
+#include <QMenu>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -119,6 +121,9 @@ private slots:
     void matrixCheckboxComparesAllSixModes();
     void missingPasswordFocusesThePasswordField();
     void cancelEndsPromptlyAgainstSilentServer();
+    void cancelKeepsThePreviousReport();
+    void fileMenuSavesTheReportShown();
+    void windowTitleNamesTheAppOnce();
     void passwordNeverReachesTheSettings();
     void geometryAndSplitterPersist();
     void tabMovesThroughTheFormInOrder();
@@ -425,6 +430,91 @@ void TestMainWindow::cancelEndsPromptlyAgainstSilentServer()
     QCOMPARE(w.banner()->state(), VerdictBanner::State::Idle);
     QVERIFY(!child<QPushButton>(&w, "cancelButton")->isEnabled());
     qDeleteAll(held);
+}
+
+void TestMainWindow::cancelKeepsThePreviousReport()
+{
+    switchLab(Scenario::Correct);
+    MainWindow w;
+    w.show();
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    fillForLab(w, Lab::endpointHostName(), true);
+    QVERIFY(runInspection(w));
+    const QString summary = bannerText(w, "verdictSummary");
+    QCOMPARE(w.banner()->state(), VerdictBanner::State::Ok);
+
+    // A second inspection, of a server that never answers, cancelled.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    QList<QTcpSocket *> held;
+    connect(&silent, &QTcpServer::newConnection, &silent, [&] {
+        while (QTcpSocket *s = silent.nextPendingConnection())
+            held << s;
+    });
+    typeInto(child<QSpinBox>(&w, "port"), silent.serverPort());
+    QSignalSpy finished(&w, &MainWindow::inspectionFinished);
+    QTest::keyClick(&w, Qt::Key_F5);
+    QVERIFY(w.isInspecting());
+    QTRY_VERIFY_WITH_TIMEOUT(!held.isEmpty(), 5000);
+    QTest::keyClick(&w, Qt::Key_Escape);
+    QVERIFY(finished.count() == 1 || finished.wait(3000));
+    QVERIFY(w.lastWasCancelled());
+    // The previous report is still what the window shows, and the status bar says so.
+    QCOMPARE(w.banner()->state(), VerdictBanner::State::Ok);
+    QCOMPARE(bannerText(w, "verdictSummary"), summary);
+    const QString status = child<QLabel>(&w, "statusText")->text();
+    QVERIFY2(status.contains(QLatin1String("Showing the previous report")), qPrintable(status));
+    QVERIFY(child<QAction>(&w, "saveReportAction")->isEnabled());
+    qDeleteAll(held);
+}
+
+void TestMainWindow::fileMenuSavesTheReportShown()
+{
+    switchLab(Scenario::Correct);
+    MainWindow w;
+    w.show();
+    auto *save = child<QAction>(&w, "saveReportAction");
+    QVERIFY(save);
+    QVERIFY(!save->isEnabled()); // nothing to save yet
+    QCOMPARE(save->shortcut(), QKeySequence(QKeySequence::Save));
+    const auto menus = w.findChildren<QMenu *>(QStringLiteral("fileMenu"));
+    QCOMPARE(menus.size(), 1);
+    QVERIFY(menus.first()->actions().contains(save));
+    fillForLab(w, Lab::endpointHostName(), true);
+    QVERIFY(runInspection(w));
+    QVERIFY(save->isEnabled());
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("report.html"));
+    // The file dialog, answered like a user: the name typed, Enter.
+    QTimer::singleShot(0, &w, [path] {
+        QTRY_VERIFY(qobject_cast<QFileDialog *>(QApplication::activeModalWidget()));
+        auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+        dialog->selectFile(path);
+        QMetaObject::invokeMethod(dialog, "accept");
+    });
+    child<QLineEdit>(&w, "host")->setFocus();
+    save->trigger();
+    QVERIFY(QFileInfo::exists(path));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.readAll().contains("<html"));
+    QVERIFY2(child<QLabel>(&w, "statusText")->text().contains(path),
+             qPrintable(child<QLabel>(&w, "statusText")->text()));
+}
+
+void TestMainWindow::windowTitleNamesTheAppOnce()
+{
+    switchLab(Scenario::Correct);
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    // Qt appends the display name to the window's own title; the title must not name the app.
+    QVERIFY(!w.windowTitle().contains(QLatin1String("PG TLS Inspector")));
+    fillForLab(w, Lab::endpointHostName(), true);
+    QVERIFY(runInspection(w));
+    QCOMPARE(w.windowTitle(), Lab::endpointHostName());
 }
 
 void TestMainWindow::passwordNeverReachesTheSettings()
