@@ -16,6 +16,24 @@ namespace pgtls::ui {
 
 namespace {
 
+// A title as the start of a sentence: capitalised, unless it starts with a name that is spelt in
+// lower case (sslinfo, sslmode=disable, pg_hba.conf, libpq, psql).
+QString sentenceStart(const QString &title)
+{
+    const QString first = title.section(QLatin1Char(' '), 0, 0);
+    static const QStringList lowerCaseNames = { QStringLiteral("sslinfo"), QStringLiteral("sslmode"),
+        QStringLiteral("sslrootcert"), QStringLiteral("libpq"), QStringLiteral("psql"),
+        QStringLiteral("hostaddr"), QStringLiteral("pgbouncer") };
+    if (first.contains(QLatin1Char('_')) || first.contains(QLatin1Char('.'))
+        || first.contains(QLatin1Char('=')) || lowerCaseNames.contains(first))
+        return title;
+    return title.left(1).toUpper() + title.mid(1);
+}
+
+} // namespace
+
+namespace {
+
 QLabel *makeLabel(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -143,7 +161,7 @@ void VerdictBanner::setReport(const InspectionReport &report)
         const Problem &p = report.problems.at(lead);
         QString explanation = p.explanation;
         if (!p.title.isEmpty() && !summary.contains(p.title, Qt::CaseInsensitive)) {
-            const QString title = p.title.left(1).toUpper() + p.title.mid(1);
+            const QString title = sentenceStart(p.title);
             explanation = explanation.isEmpty() ? title : tr("%1. %2").arg(title, explanation);
         }
         m_explanation->setText(explanation);
