@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "ProcessHygiene.h"
 #include "ScreenshotTour.h"
+#include "Translations.h"
 #include "UiBenchmark.h"
 
 #include <QApplication>
@@ -102,6 +103,7 @@ int main(int argc, char **argv)
     if (answersWithoutDisplay(argc, argv)) {
         QCoreApplication app(argc, argv);
         nameApplication();
+        pgtls::Translations::install(&app, QLocale::system());
         QCommandLineParser parser;
         Options o;
         describe(parser, o);
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
     }
     QApplication app(argc, argv);
     nameApplication();
+    pgtls::Translations::install(&app, QLocale::system());
     QApplication::setApplicationDisplayName(QStringLiteral("PG TLS Inspector"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.pgtls.Inspector"));
 
