@@ -17,6 +17,7 @@
 #include "SecretMemory.h"
 #include "SessionView.h"
 #include "VerdictBanner.h"
+#include "WheelGuard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -90,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(QString());
     buildUi();
     buildActions();
+    WheelGuard::install(this);
     connect(m_inspector, &Inspector::stepFinished, this, &MainWindow::onStep);
     connect(m_inspector, &Inspector::finished, this, &MainWindow::onFinished);
     connect(m_form, &EndpointForm::submitted, this, &MainWindow::inspect);

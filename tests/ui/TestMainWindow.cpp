@@ -17,6 +17,9 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QMenu>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QWheelEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -124,6 +127,7 @@ private slots:
     void cancelKeepsThePreviousReport();
     void fileMenuSavesTheReportShown();
     void windowTitleNamesTheAppOnce();
+    void theWheelChangesOnlyAFocusedSetting();
     void passwordNeverReachesTheSettings();
     void geometryAndSplitterPersist();
     void tabMovesThroughTheFormInOrder();
@@ -515,6 +519,52 @@ void TestMainWindow::windowTitleNamesTheAppOnce()
     fillForLab(w, Lab::endpointHostName(), true);
     QVERIFY(runInspection(w));
     QCOMPARE(w.windowTitle(), Lab::endpointHostName());
+}
+
+namespace {
+
+void turnWheel(QWidget *over, int notches)
+{
+    const QPointF local(over->width() / 2.0, over->height() / 2.0);
+    QWheelEvent wheel(local, over->mapToGlobal(local), QPoint(), QPoint(0, -120 * notches),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(over, &wheel);
+}
+
+} // namespace
+
+void TestMainWindow::theWheelChangesOnlyAFocusedSetting()
+{
+    MainWindow w;
+    w.resize(1024, 700);
+    w.show();
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    auto *sslmode = child<QComboBox>(&w, "sslmode");
+    auto *port = child<QSpinBox>(&w, "port");
+    auto *scroll = child<QScrollArea>(&w, "formScroll");
+    QVERIFY(sslmode && port && scroll);
+    QVERIFY2(scroll->verticalScrollBar()->maximum() > 0, "the form should scroll at 1024x700");
+    child<QLineEdit>(&w, "host")->setFocus();
+    const int mode = sslmode->currentIndex();
+    const int portValue = port->value();
+    const int scrolled = scroll->verticalScrollBar()->value();
+    // A pointer passing over the controls while scrolling the pane: the pane scrolls, the
+    // settings stay.
+    turnWheel(sslmode, 1);
+    turnWheel(port, 1);
+    QCOMPARE(sslmode->currentIndex(), mode);
+    QCOMPARE(port->value(), portValue);
+    QVERIFY2(scroll->verticalScrollBar()->value() > scrolled,
+             qPrintable(QString::number(scroll->verticalScrollBar()->value())));
+    QVERIFY(!sslmode->hasFocus());
+    // Clicked or tabbed into, the control takes the wheel as usual.
+    sslmode->setFocus();
+    QTRY_VERIFY(sslmode->hasFocus());
+    const int before = sslmode->currentIndex();
+    turnWheel(sslmode, before > 0 ? -1 : 1);
+    QVERIFY(sslmode->currentIndex() != before);
+    QCOMPARE(sslmode->focusPolicy(), Qt::StrongFocus);
 }
 
 void TestMainWindow::passwordNeverReachesTheSettings()
