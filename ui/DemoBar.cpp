@@ -41,8 +41,11 @@ DemoBar::DemoBar(QWidget *parent)
     m_scenario->setEnabled(false);
     m_scenario->setSizeAdjustPolicy(QComboBox::AdjustToContents);
 
-    m_description->setWordWrap(false);
-    m_description->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // Wrapped (two lines in a narrow window), never cut: a trainer reads it aloud.
+    // (A tool bar does not lay out height-for-width: room for two lines, always.)
+    m_description->setWordWrap(true);
+    m_description->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_description->setFixedHeight(2 * m_description->fontMetrics().lineSpacing() + 4);
     m_status->setObjectName(QStringLiteral("labStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setAccessibleName(tr("Demo lab status"));
