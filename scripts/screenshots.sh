@@ -16,24 +16,31 @@ cmake --build "$build" --target pgtls-inspector
 app="$build/app/gui/pgtls-inspector"
 
 run() {
+    local dir=$1 size=$2
     if [ "${PGTLS_SCREENSHOT_PLATFORM:-xvfb}" = offscreen ]; then
-        QT_QPA_PLATFORM=offscreen "$app" --screenshots "$all"
+        QT_QPA_PLATFORM=offscreen "$app" --screenshots "$dir" --window-size "$size"
     else
         # Xvfb, no window manager: the window's own size and no decorations.
-        QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --screenshots "$all"
+        QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --screenshots "$dir" \
+            --window-size "$size"
     fi
 }
 # A fixed look whatever the desktop: Fusion style, default palette, no scaling.
 export QT_STYLE_OVERRIDE=Fusion QT_SCALE_FACTOR=1 QT_AUTO_SCREEN_SCALE_FACTOR=0 QT_ENABLE_HIGHDPI_SCALING=0
-run
-echo "all screenshots: $all"
+run "$all" 1400x900
+run "$all/small" 1024x700
+echo "all screenshots: $all (1024x700 ones in $all/small)"
 
 keep=(correct-window alias-window alias-host unknown-ca-chain expired-chain
       plaintext-accepted-session no-sslinfo-session correct-matrix correct-client ssl-off-window
       correct-raw)
+keep_small=(correct-window correct-matrix plaintext-accepted-window)
 mkdir -p "$out"
 find "$out" -name '*.png' -delete
 for name in "${keep[@]}"; do
     cp "$all/$name.png" "$out/$name.png"
+done
+for name in "${keep_small[@]}"; do
+    cp "$all/small/$name.png" "$out/$name-1024x700.png"
 done
 du -ch "$out"/*.png | tail -1
