@@ -22,6 +22,7 @@ struct CaFile
 {
     QString name;
     QString path; // empty: no sslrootcert, libpq's default ~/.postgresql/root.crt (absent)
+    bool holdsCertificates = false; // a readable bundle: libpq verifies the chain with it
 };
 
 struct Host
@@ -102,8 +103,10 @@ QString jsonText(const QJsonValue &v)
     return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
 }
 
-// Full mode: the libpq session of pgtls-check against psql. Empty: they agree.
-QStringList compareFull(const PsqlOutcome &psql, const test::ClientRun &ours)
+// Full mode: the libpq session of pgtls-check against psql. Empty: they agree. With
+// `compareTrust` (verify-ca with a bundle: libpq's outcome is its chain verification, CRLs
+// included), the probe's chain view (probe.trust.trusted) must agree with it too.
+QStringList compareFull(const PsqlOutcome &psql, const test::ClientRun &ours, bool compareTrust)
 {
     QString why;
     const std::optional<QJsonObject> report = reportOf(ours, &why);
@@ -131,6 +134,15 @@ QStringList compareFull(const PsqlOutcome &psql, const test::ClientRun &ours)
         problems << QStringLiteral("exit code differs");
     if (!psql.connected && error.toString().trimmed() != psql.message.trimmed())
         problems << QStringLiteral("libpq's message differs");
+    const QJsonValue trusted = report->value(QLatin1String("probe"))
+                                   .toObject()
+                                   .value(QLatin1String("trust"))
+                                   .toObject()
+                                   .value(QLatin1String("trusted"));
+    if (compareTrust && trusted.toBool() != psql.connected)
+        problems << QStringLiteral("the chain view (probe.trust.trusted %1) differs from libpq's "
+                                   "verify-ca")
+                        .arg(jsonText(trusted));
     if (problems.isEmpty())
         return {};
     return { QStringLiteral("%1: %2; %3").arg(problems.join(QStringLiteral(", ")), describe(psql), ourSide) };
@@ -201,8 +213,16 @@ private slots:
     void cleanupTestCase();
     void pgtlsCheckAgreesWithPsql_data();
     void pgtlsCheckAgreesWithPsql();
+    void pgtlsCheckAgreesWithPsqlOnRevocation_data();
+    void pgtlsCheckAgreesWithPsqlOnRevocation();
 
 private:
+    // Runs psql, pgtls-check and pgtls-check --probe-only on every sslmode x CA file x host x
+    // extra conninfo (each may be empty) in the lab's current scenario; returns the disagreements
+    // and sets *count to the number of combinations.
+    QStringList disagreements(bool plaintextAccepted, const QList<CaFile> &caFiles,
+        const QList<Host> &hosts, const QStringList &extras, qsizetype *count);
+
     QProcessEnvironment environment() const
     {
         return test::labClientEnvironment(m_lab->passfilePath(), m_home.path());
@@ -277,8 +297,8 @@ void TestPsqlAgreement::pgtlsCheckAgreesWithPsql()
         { QStringLiteral("libpq's default (absent)"), QString() },
         { QStringLiteral("a named CA file that does not exist"),
             m_files.filePath(QStringLiteral("no-such-root.crt")) },
-        { QStringLiteral("the lab CA"), m_lab->caBundlePath() },
-        { QStringLiteral("another CA"), m_lab->rogueCaBundlePath() },
+        { QStringLiteral("the lab CA"), m_lab->caBundlePath(), true },
+        { QStringLiteral("another CA"), m_lab->rogueCaBundlePath(), true },
         { QStringLiteral("a text file, not a certificate"), m_files.filePath(QStringLiteral("notes.txt")) },
     };
     const QList<Host> hosts = {
@@ -287,10 +307,72 @@ void TestPsqlAgreement::pgtlsCheckAgreesWithPsql()
         { QStringLiteral("alias"), QStringLiteral("host=%1 hostaddr=127.0.0.1").arg(Lab::aliasHostName()) },
         { QStringLiteral("IP"), QStringLiteral("host=127.0.0.1") },
     };
+    QElapsedTimer clock;
+    clock.start();
+    qsizetype count = 0;
+    const QStringList found = disagreements(plaintextAccepted, caFiles, hosts, { QString() }, &count);
+    qInfo("scenario %s: %lld combinations (sslmode x CA file x host), each compared with psql in full "
+          "and --probe-only mode, in %lld ms",
+        qPrintable(scenarioName(scenario)), qlonglong(count), clock.elapsed());
+    if (QTest::currentTestFailed())
+        return;
+    for (const QString &d : found)
+        qWarning("%s", qPrintable(d));
+    QVERIFY2(found.isEmpty(),
+        qPrintable(QStringLiteral("%1 of %2 comparisons disagree with psql on scenario %3 (each is "
+                                  "printed above)")
+                       .arg(found.size())
+                       .arg(2 * count)
+                       .arg(scenarioName(scenario))));
+}
+
+void TestPsqlAgreement::pgtlsCheckAgreesWithPsqlOnRevocation_data()
+{
+    QTest::addColumn<Scenario>("scenario");
+    QTest::newRow("a revoked certificate") << Scenario::Revoked;
+    QTest::newRow("a correct certificate that no CRL revokes") << Scenario::Correct;
+    QTest::newRow("a certificate that is not valid yet") << Scenario::NotYetValid;
+}
+
+// sslcrl (the lab's CRLs for the whole chain) with and without a root file: libpq checks the CRLs
+// only when it verifies the chain.
+void TestPsqlAgreement::pgtlsCheckAgreesWithPsqlOnRevocation()
+{
+    QFETCH(Scenario, scenario);
+    const QString error = test::switchScenario(*m_lab, scenario);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QList<CaFile> caFiles = {
+        { QStringLiteral("libpq's default (absent)"), QString() },
+        { QStringLiteral("the lab CA"), m_lab->caBundlePath(), true },
+    };
+    const QList<Host> hosts = { { QStringLiteral("RDS name"),
+        QStringLiteral("host=%1 hostaddr=127.0.0.1").arg(Lab::endpointHostName()) } };
+    qsizetype count = 0;
+    const QStringList found = disagreements(
+        false, caFiles, hosts, { QString(), QStringLiteral("sslcrl=") + m_lab->crlPath() }, &count);
+    qInfo("scenario %s: %lld combinations (sslmode x CA file x sslcrl) compared with psql in full "
+          "and --probe-only mode",
+        qPrintable(scenarioName(scenario)), qlonglong(count));
+    if (QTest::currentTestFailed())
+        return;
+    for (const QString &d : found)
+        qWarning("%s", qPrintable(d));
+    QVERIFY2(found.isEmpty(),
+        qPrintable(QStringLiteral("%1 of %2 comparisons disagree with psql on scenario %3 (each is "
+                                  "printed above)")
+                       .arg(found.size())
+                       .arg(2 * count)
+                       .arg(scenarioName(scenario))));
+}
+
+QStringList TestPsqlAgreement::disagreements(bool plaintextAccepted, const QList<CaFile> &caFiles,
+    const QList<Host> &hosts, const QStringList &extras, qsizetype *count)
+{
     struct Combination
     {
         SslMode mode;
         QString label;
+        bool compareTrust;
     };
     QList<Combination> combinations;
     QList<test::ClientRun> runs; // per combination: psql, pgtls-check, pgtls-check --probe-only
@@ -298,53 +380,57 @@ void TestPsqlAgreement::pgtlsCheckAgreesWithPsql()
     for (SslMode mode : allSslModes()) {
         for (const CaFile &ca : caFiles) {
             for (const Host &host : hosts) {
-                QString conninfo = QStringLiteral("%1 port=%2 dbname=%3 user=%4 sslmode=%5")
-                                       .arg(host.conninfo)
-                                       .arg(m_lab->port())
-                                       .arg(m_lab->databaseName(), m_lab->userName(), sslModeName(mode));
-                if (!ca.path.isEmpty())
-                    conninfo += QStringLiteral(" sslrootcert=") + ca.path;
-                combinations.append({ mode,
-                    QStringLiteral("%1 / %2 / %3").arg(sslModeName(mode), ca.name, host.name) });
-                runs.append({ m_psql,
-                    { QStringLiteral("-X"), QStringLiteral("-w"), QStringLiteral("-Atc"),
-                        QStringLiteral("select ssl from pg_stat_ssl where pid = pg_backend_pid()"),
-                        conninfo },
-                    env });
-                runs.append({ QStringLiteral(PGTLS_CHECK_BIN), { QStringLiteral("--json"), conninfo }, env });
-                runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
-                    { QStringLiteral("--probe-only"), QStringLiteral("--json"), conninfo }, env });
+                for (const QString &extra : extras) {
+                    QString conninfo = QStringLiteral("%1 port=%2 dbname=%3 user=%4 sslmode=%5")
+                                           .arg(host.conninfo)
+                                           .arg(m_lab->port())
+                                           .arg(m_lab->databaseName(), m_lab->userName(),
+                                               sslModeName(mode));
+                    if (!ca.path.isEmpty())
+                        conninfo += QStringLiteral(" sslrootcert=") + ca.path;
+                    QString label
+                        = QStringLiteral("%1 / %2 / %3").arg(sslModeName(mode), ca.name, host.name);
+                    if (!extra.isEmpty()) {
+                        conninfo += QLatin1Char(' ') + extra;
+                        label += QStringLiteral(" / ") + extra.section(QLatin1Char('='), 0, 0);
+                    }
+                    combinations.append(
+                        { mode, label, mode == SslMode::VerifyCa && ca.holdsCertificates });
+                    runs.append({ m_psql,
+                        { QStringLiteral("-X"), QStringLiteral("-w"), QStringLiteral("-Atc"),
+                            QStringLiteral("select ssl from pg_stat_ssl where pid = pg_backend_pid()"),
+                            conninfo },
+                        env });
+                    runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
+                        { QStringLiteral("--json"), conninfo }, env });
+                    runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
+                        { QStringLiteral("--probe-only"), QStringLiteral("--json"), conninfo }, env });
+                }
             }
         }
     }
-    QElapsedTimer clock;
-    clock.start();
     test::runConcurrently(runs, 4);
 
-    QStringList disagreements;
+    QStringList found;
+    *count = combinations.size();
     for (qsizetype i = 0; i < combinations.size(); ++i) {
         const Combination &c = combinations.at(i);
         const test::ClientRun &psqlRun = runs.at(3 * i);
         QString psqlError;
         const PsqlOutcome psql = psqlOutcome(psqlRun, &psqlError);
-        QVERIFY2(psqlError.isEmpty(),
-            qPrintable(QStringLiteral("%1: %2 (%3)").arg(c.label, psqlError, psqlRun.commandLine())));
-        for (const QString &d : compareFull(psql, runs.at(3 * i + 1)))
-            disagreements << QStringLiteral("[full] %1: %2").arg(c.label, d);
+        if (!psqlError.isEmpty()) {
+            // Not a disagreement: the comparison itself is impossible.
+            QTest::qFail(qPrintable(QStringLiteral("%1: %2 (%3)")
+                                        .arg(c.label, psqlError, psqlRun.commandLine())),
+                __FILE__, __LINE__);
+            return {};
+        }
+        for (const QString &d : compareFull(psql, runs.at(3 * i + 1), c.compareTrust))
+            found << QStringLiteral("[full] %1: %2").arg(c.label, d);
         for (const QString &d : compareProbeOnly(psql, runs.at(3 * i + 2), c.mode, plaintextAccepted))
-            disagreements << QStringLiteral("[probe-only] %1: %2").arg(c.label, d);
+            found << QStringLiteral("[probe-only] %1: %2").arg(c.label, d);
     }
-    qInfo("scenario %s: %lld combinations (sslmode x CA file x host), each compared with psql in full "
-          "and --probe-only mode, in %lld ms",
-        qPrintable(scenarioName(scenario)), qlonglong(combinations.size()), clock.elapsed());
-    for (const QString &d : std::as_const(disagreements))
-        qWarning("%s", qPrintable(d));
-    QVERIFY2(disagreements.isEmpty(),
-        qPrintable(QStringLiteral("%1 of %2 comparisons disagree with psql on scenario %3 (each is "
-                                  "printed above)")
-                       .arg(disagreements.size())
-                       .arg(2 * combinations.size())
-                       .arg(scenarioName(scenario))));
+    return found;
 }
 
 QTEST_GUILESS_MAIN(TestPsqlAgreement)
