@@ -100,7 +100,7 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
                 base + QStringLiteral(" sslmode=") + sslModeName(mode) },
             env });
     }
-    test::runConcurrently(runs, 4);
+    test::runConcurrently(runs, 6);
 
     const test::ClientRun &matrixRun = runs.first();
     QVERIFY2(matrixRun.exitCode == 0 || matrixRun.exitCode == 1,
