@@ -54,29 +54,37 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql_data()
 {
     QTest::addColumn<Scenario>("scenario");
     QTest::addColumn<QString>("sslmode"); // the mode asked for (decides which rows withhold)
-    QTest::addColumn<bool>("labCa"); // sslrootcert = the lab CA; else libpq's default (absent)
+    // sslrootcert: "lab" (the lab CA), "rogue" (another CA), "missing" (named, does not exist),
+    // "default" (none: libpq's default, absent)
+    QTest::addColumn<QString>("caFile");
 
     QTest::newRow("plaintext refused, verify-full with the lab CA asked for")
-        << Scenario::Correct << "verify-full" << true;
+        << Scenario::Correct << "verify-full" << "lab";
     QTest::newRow("plaintext refused, prefer without a CA file asked for")
-        << Scenario::Correct << "prefer" << false;
+        << Scenario::Correct << "prefer" << "default";
+    QTest::newRow("plaintext refused, verify-full with another CA asked for")
+        << Scenario::Correct << "verify-full" << "rogue";
+    QTest::newRow("plaintext refused, require with a named CA file that does not exist")
+        << Scenario::Correct << "require" << "missing";
     QTest::newRow("plaintext refused and an expired certificate, verify-full asked for")
-        << Scenario::Expired << "verify-full" << true;
+        << Scenario::Expired << "verify-full" << "lab";
     QTest::newRow("plaintext accepted, verify-full with the lab CA asked for")
-        << Scenario::PlaintextAccepted << "verify-full" << true;
+        << Scenario::PlaintextAccepted << "verify-full" << "lab";
     QTest::newRow("plaintext accepted, prefer without a CA file asked for")
-        << Scenario::PlaintextAccepted << "prefer" << false;
+        << Scenario::PlaintextAccepted << "prefer" << "default";
+    QTest::newRow("plaintext accepted, verify-full with another CA asked for")
+        << Scenario::PlaintextAccepted << "verify-full" << "rogue";
     QTest::newRow("TLS off, verify-full with the lab CA asked for")
-        << Scenario::SslOff << "verify-full" << true;
+        << Scenario::SslOff << "verify-full" << "lab";
     QTest::newRow("TLS off, disable without a CA file asked for")
-        << Scenario::SslOff << "disable" << false;
+        << Scenario::SslOff << "disable" << "default";
 }
 
 void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
 {
     QFETCH(Scenario, scenario);
     QFETCH(QString, sslmode);
-    QFETCH(bool, labCa);
+    QFETCH(QString, caFile);
     const QString error = test::switchScenario(*m_lab, scenario);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
@@ -84,8 +92,12 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
                              .arg(Lab::endpointHostName())
                              .arg(m_lab->port())
                              .arg(m_lab->databaseName(), m_lab->userName(),
-                                 labCa ? QStringLiteral(" sslrootcert=") + m_lab->caBundlePath()
-                                       : QString());
+                                 caFile == QLatin1String("default")
+                                     ? QString()
+                                     : QStringLiteral(" sslrootcert=")
+                                         + (caFile == QLatin1String("lab")           ? m_lab->caBundlePath()
+                                               : caFile == QLatin1String("rogue") ? m_lab->rogueCaBundlePath()
+                                                                                  : m_home.filePath(QStringLiteral("no-such-root.crt"))));
     const QProcessEnvironment env = test::labClientEnvironment(m_lab->passfilePath(), m_home.path());
     QList<test::ClientRun> runs;
     runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
@@ -148,8 +160,9 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
                                  psqlConnected ? QStringLiteral("connected, ssl=%1").arg(out)
                                                : QStringLiteral("failed: %1").arg(err));
     }
-    qInfo("scenario %s, %s asked for: %lld matrix rows compared with psql",
-        qPrintable(scenarioName(scenario)), qPrintable(sslmode), qlonglong(rows.size()));
+    qInfo("scenario %s, %s with CA file \"%s\" asked for: %lld matrix rows compared with psql",
+        qPrintable(scenarioName(scenario)), qPrintable(sslmode), qPrintable(caFile),
+        qlonglong(rows.size()));
     for (const QString &d : std::as_const(disagreements))
         qWarning("%s", qPrintable(d));
     QVERIFY2(disagreements.isEmpty(),
