@@ -773,9 +773,8 @@ void LabPrivate::nextSwitch()
               .arg(settings.sslOn ? QStringLiteral("on") : QStringLiteral("off"),
                   settings.plaintextAccepted ? QStringLiteral("0") : QStringLiteral("1"),
                   settings.certPath, settings.sslinfo ? QStringLiteral("1") : QStringLiteral("0"));
-    QString sql = !settings.sslinfo
-        ? QStringLiteral("DROP EXTENSION IF EXISTS sslinfo;\n")
-        : QStringLiteral("CREATE EXTENSION IF NOT EXISTS sslinfo;\n");
+    QString sql = !settings.sslinfo ? QStringLiteral("DROP EXTENSION IF EXISTS sslinfo;\n")
+                                    : QStringLiteral("CREATE EXTENSION IF NOT EXISTS sslinfo;\n");
     sql += QStringLiteral("SELECT current_setting('ssl'), current_setting('rds.force_ssl'), "
                           "current_setting('ssl_cert_file'),"
                           " (SELECT count(*) FROM pg_extension WHERE extname = 'sslinfo'),"

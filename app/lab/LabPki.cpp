@@ -78,7 +78,8 @@ CertRequest leafRequest(
 QByteArray makeCrl(const IssuedCert &issuer, const QList<IssuedCert> &revoked, const QDateTime &now)
 {
     auto fail = [](const char *what) -> QByteArray {
-        throw std::runtime_error(std::string("CRL: ") + what + ": " + ossl::takeErrors().toStdString());
+        throw std::runtime_error(
+            std::string("CRL: ") + what + ": " + ossl::takeErrors().toStdString());
     };
     const ossl::X509Ptr issuerCert = ossl::x509FromDer(issuer.der);
     if (!issuerCert)
@@ -96,7 +97,8 @@ QByteArray makeCrl(const IssuedCert &issuer, const QList<IssuedCert> &revoked, c
     for (const IssuedCert &r : revoked) {
         const ossl::X509Ptr cert = ossl::x509FromDer(r.der);
         X509_REVOKED *entry = X509_REVOKED_new();
-        if (!cert || !entry || !X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert.get()))
+        if (!cert || !entry
+            || !X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert.get()))
             || !X509_REVOKED_set_revocationDate(entry, lastUpdate.get())) {
             X509_REVOKED_free(entry);
             return fail("revoked entry");
@@ -110,14 +112,15 @@ QByteArray makeCrl(const IssuedCert &issuer, const QList<IssuedCert> &revoked, c
             return fail("revocation reason");
         }
     }
-    const std::unique_ptr<ASN1_INTEGER, ossl::Deleter<ASN1_INTEGER_free>> number(ASN1_INTEGER_new());
+    const std::unique_ptr<ASN1_INTEGER, ossl::Deleter<ASN1_INTEGER_free>> number(
+        ASN1_INTEGER_new());
     if (!number || !ASN1_INTEGER_set(number.get(), 1)
         || !X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0))
         return fail("CRL number");
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, issuerCert.get(), nullptr, nullptr, crl.get(), 0);
-    X509_EXTENSION *akid = X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier,
-        "keyid:always");
+    X509_EXTENSION *akid
+        = X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always");
     const bool akidAdded = akid && X509_CRL_add_ext(crl.get(), akid, -1);
     X509_EXTENSION_free(akid);
     if (!akidAdded)

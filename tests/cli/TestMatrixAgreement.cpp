@@ -3,9 +3,9 @@
 // psql in that row's sslmode, on servers that refuse plaintext, accept it, and have TLS off. Rows
 // whose password was withheld count as connected when libpq got to the authentication request
 // (Judge::matrixRow), and as encrypted when libpq's TLS was in use there.
-#include "Lab.h"
 #include "../support/ClientRuns.h"
 #include "../support/LabFixture.h"
+#include "Lab.h"
 #include "SslMode.h"
 
 #include <QJsonArray>
@@ -59,25 +59,34 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql_data()
     QTest::addColumn<QString>("caFile");
 
     QTest::newRow("plaintext refused, verify-full with the lab CA asked for")
-        << Scenario::Correct << "verify-full" << "lab";
+        << Scenario::Correct << "verify-full"
+        << "lab";
     QTest::newRow("plaintext refused, prefer without a CA file asked for")
-        << Scenario::Correct << "prefer" << "default";
+        << Scenario::Correct << "prefer"
+        << "default";
     QTest::newRow("plaintext refused, verify-full with another CA asked for")
-        << Scenario::Correct << "verify-full" << "rogue";
+        << Scenario::Correct << "verify-full"
+        << "rogue";
     QTest::newRow("plaintext refused, require with a named CA file that does not exist")
-        << Scenario::Correct << "require" << "missing";
+        << Scenario::Correct << "require"
+        << "missing";
     QTest::newRow("plaintext refused and an expired certificate, verify-full asked for")
-        << Scenario::Expired << "verify-full" << "lab";
+        << Scenario::Expired << "verify-full"
+        << "lab";
     QTest::newRow("plaintext accepted, verify-full with the lab CA asked for")
-        << Scenario::PlaintextAccepted << "verify-full" << "lab";
+        << Scenario::PlaintextAccepted << "verify-full"
+        << "lab";
     QTest::newRow("plaintext accepted, prefer without a CA file asked for")
-        << Scenario::PlaintextAccepted << "prefer" << "default";
+        << Scenario::PlaintextAccepted << "prefer"
+        << "default";
     QTest::newRow("plaintext accepted, verify-full with another CA asked for")
-        << Scenario::PlaintextAccepted << "verify-full" << "rogue";
+        << Scenario::PlaintextAccepted << "verify-full"
+        << "rogue";
     QTest::newRow("TLS off, verify-full with the lab CA asked for")
-        << Scenario::SslOff << "verify-full" << "lab";
-    QTest::newRow("TLS off, disable without a CA file asked for")
-        << Scenario::SslOff << "disable" << "default";
+        << Scenario::SslOff << "verify-full"
+        << "lab";
+    QTest::newRow("TLS off, disable without a CA file asked for") << Scenario::SslOff << "disable"
+                                                                  << "default";
 }
 
 void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
@@ -88,17 +97,19 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
     const QString error = test::switchScenario(*m_lab, scenario);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
-    const QString base = QStringLiteral("host=%1 hostaddr=127.0.0.1 port=%2 dbname=%3 user=%4%5")
-                             .arg(Lab::endpointHostName())
-                             .arg(m_lab->port())
-                             .arg(m_lab->databaseName(), m_lab->userName(),
-                                 caFile == QLatin1String("default")
-                                     ? QString()
-                                     : QStringLiteral(" sslrootcert=")
-                                         + (caFile == QLatin1String("lab")           ? m_lab->caBundlePath()
-                                               : caFile == QLatin1String("rogue") ? m_lab->rogueCaBundlePath()
-                                                                                  : m_home.filePath(QStringLiteral("no-such-root.crt"))));
-    const QProcessEnvironment env = test::labClientEnvironment(m_lab->passfilePath(), m_home.path());
+    const QString base
+        = QStringLiteral("host=%1 hostaddr=127.0.0.1 port=%2 dbname=%3 user=%4%5")
+              .arg(Lab::endpointHostName())
+              .arg(m_lab->port())
+              .arg(m_lab->databaseName(), m_lab->userName(),
+                  caFile == QLatin1String("default") ? QString()
+                                                     : QStringLiteral(" sslrootcert=")
+                          + (caFile == QLatin1String("lab") ? m_lab->caBundlePath()
+                                  : caFile == QLatin1String("rogue")
+                                  ? m_lab->rogueCaBundlePath()
+                                  : m_home.filePath(QStringLiteral("no-such-root.crt"))));
+    const QProcessEnvironment env
+        = test::labClientEnvironment(m_lab->passfilePath(), m_home.path());
     QList<test::ClientRun> runs;
     runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
         { QStringLiteral("--matrix"), QStringLiteral("--json"),
@@ -132,8 +143,8 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
         QCOMPARE(row.value(QLatin1String("sslmode")).toString(), sslModeName(mode));
         const test::ClientRun &psql = runs.at(1 + i);
         const QString out = QString::fromUtf8(psql.out).trimmed();
-        const QString err = QString::fromUtf8(psql.err).trimmed().replace(QLatin1Char('\n'),
-            QLatin1String("\\n"));
+        const QString err = QString::fromUtf8(psql.err).trimmed().replace(
+            QLatin1Char('\n'), QLatin1String("\\n"));
         QVERIFY2((psql.exitCode == 0 && (out == QLatin1String("t") || out == QLatin1String("f")))
                 || (psql.exitCode == 2 && err.startsWith(QLatin1String("psql: error: "))),
             qPrintable(QStringLiteral("%1: exit %2, stdout \"%3\", stderr \"%4\"")
@@ -146,16 +157,17 @@ void TestMatrixAgreement::everyMatrixRowAgreesWithPsql()
         const bool encrypted = row.value(QLatin1String("encrypted")).toBool();
         if (connected == psqlConnected && encrypted == psqlEncrypted)
             continue;
-        disagreements << QStringLiteral(
-            "%1 row: connected %2, encrypted %3 (password_withheld %4, error %5, note \"%6\"); psql: %7")
+        disagreements << QStringLiteral("%1 row: connected %2, encrypted %3 (password_withheld %4, "
+                                        "error %5, note \"%6\"); psql: %7")
                              .arg(sslModeName(mode))
                              .arg(connected ? QStringLiteral("yes") : QStringLiteral("no"),
                                  encrypted ? QStringLiteral("yes") : QStringLiteral("no"),
                                  row.value(QLatin1String("password_withheld")).toBool()
                                      ? QStringLiteral("yes")
                                      : QStringLiteral("no"),
-                                 row.value(QLatin1String("error")).toString().replace(
-                                     QLatin1Char('\n'), QLatin1String("\\n")),
+                                 row.value(QLatin1String("error"))
+                                     .toString()
+                                     .replace(QLatin1Char('\n'), QLatin1String("\\n")),
                                  row.value(QLatin1String("note")).toString(),
                                  psqlConnected ? QStringLiteral("connected, ssl=%1").arg(out)
                                                : QStringLiteral("failed: %1").arg(err));

@@ -2,9 +2,9 @@
 // pgtls-check must say what libpq does: psql beside it on the same lab server, for every sslmode ×
 // CA file × host × server certificate, in full mode (connected or not, TLS in use, libpq's own
 // message) and in --probe-only mode (the prediction contract of probe.libpq).
-#include "Lab.h"
 #include "../support/ClientRuns.h"
 #include "../support/LabFixture.h"
+#include "Lab.h"
 #include "SslMode.h"
 
 #include <QElapsedTimer>
@@ -59,7 +59,8 @@ PsqlOutcome psqlOutcome(const test::ClientRun &run, QString *error)
     } else if (run.exitCode == 2 && err.startsWith(QLatin1String("psql: error: "))) {
         o.message = err.mid(int(qstrlen("psql: error: ")));
     } else {
-        *error = QStringLiteral("psql gave no connection outcome: exit %1, stdout \"%2\", stderr \"%3\"")
+        *error = QStringLiteral(
+            "psql gave no connection outcome: exit %1, stdout \"%2\", stderr \"%3\"")
                      .arg(run.exitCode)
                      .arg(shortened(out), shortened(err));
     }
@@ -145,7 +146,8 @@ QStringList compareFull(const PsqlOutcome &psql, const test::ClientRun &ours, bo
                         .arg(jsonText(trusted));
     if (problems.isEmpty())
         return {};
-    return { QStringLiteral("%1: %2; %3").arg(problems.join(QStringLiteral(", ")), describe(psql), ourSide) };
+    return { QStringLiteral("%1: %2; %3")
+                 .arg(problems.join(QStringLiteral(", ")), describe(psql), ourSide) };
 }
 
 // --probe-only: probe.libpq against psql, by the contract (see issue11-context.md):
@@ -153,23 +155,26 @@ QStringList compareFull(const PsqlOutcome &psql, const test::ClientRun &ours, bo
 //   refuses plaintext); psql connected at all <=> tls == "succeeds" || (fallback != "none" && the
 //   server accepts plaintext); fallback follows from the mode; exit 0 <=> tls == "succeeds" and the
 //   mode is not disable.
-QStringList compareProbeOnly(const PsqlOutcome &psql, const test::ClientRun &ours, SslMode mode,
-    bool plaintextAccepted)
+QStringList compareProbeOnly(
+    const PsqlOutcome &psql, const test::ClientRun &ours, SslMode mode, bool plaintextAccepted)
 {
     QString why;
     const std::optional<QJsonObject> report = reportOf(ours, &why);
     if (!report)
         return { QStringLiteral("%1; %2").arg(describe(psql), why) };
-    const QJsonValue libpq = report->value(QLatin1String("probe")).toObject().value(QLatin1String("libpq"));
+    const QJsonValue libpq
+        = report->value(QLatin1String("probe")).toObject().value(QLatin1String("libpq"));
     const QString tls = libpq.toObject().value(QLatin1String("tls")).toString();
     const QString fallback = libpq.toObject().value(QLatin1String("fallback")).toString();
     const QString ourSide = QStringLiteral("pgtls-check --probe-only exit %1, probe.libpq %2")
                                 .arg(ours.exitCode)
                                 .arg(jsonText(libpq));
-    if (!QStringList({ QStringLiteral("succeeds"), QStringLiteral("fails"), QStringLiteral("not-tried") })
+    if (!QStringList(
+            { QStringLiteral("succeeds"), QStringLiteral("fails"), QStringLiteral("not-tried") })
              .contains(tls)
-        || !QStringList({ QStringLiteral("none"), QStringLiteral("plaintext-first"),
-                            QStringLiteral("plaintext-after-failure"), QStringLiteral("plaintext-only") })
+        || !QStringList(
+            { QStringLiteral("none"), QStringLiteral("plaintext-first"),
+                QStringLiteral("plaintext-after-failure"), QStringLiteral("plaintext-only") })
                 .contains(fallback))
         return { QStringLiteral("no probe.libpq prediction; %1; %2").arg(describe(psql), ourSide) };
 
@@ -191,16 +196,18 @@ QStringList compareProbeOnly(const PsqlOutcome &psql, const test::ClientRun &our
     const bool predictsConnection
         = succeeds || (fallback != QLatin1String("none") && plaintextAccepted);
     if (predictsConnection != psql.connected)
-        problems << QStringLiteral("predicts %1").arg(predictsConnection ? QStringLiteral("a connection")
-                                                                         : QStringLiteral("no connection"));
+        problems << QStringLiteral("predicts %1")
+                        .arg(predictsConnection ? QStringLiteral("a connection")
+                                                : QStringLiteral("no connection"));
     else if (psql.connected && predictsTls != (psql.ssl == QLatin1String("t")))
-        problems << QStringLiteral("predicts %1").arg(predictsTls ? QStringLiteral("TLS")
-                                                                  : QStringLiteral("plaintext"));
+        problems << QStringLiteral("predicts %1")
+                        .arg(predictsTls ? QStringLiteral("TLS") : QStringLiteral("plaintext"));
     if ((ours.exitCode == 0) != (succeeds && mode != SslMode::Disable))
         problems << QStringLiteral("exit code does not follow tls");
     if (problems.isEmpty())
         return {};
-    return { QStringLiteral("%1: %2; %3").arg(problems.join(QStringLiteral(", ")), describe(psql), ourSide) };
+    return { QStringLiteral("%1: %2; %3")
+                 .arg(problems.join(QStringLiteral(", ")), describe(psql), ourSide) };
 }
 
 } // namespace
@@ -258,7 +265,8 @@ void TestPsqlAgreement::initTestCase()
 
     // libpq takes its default root file from HOME: prove that it is the absent one.
     QList<test::ClientRun> probe { { m_psql,
-        { QStringLiteral("-X"), QStringLiteral("-w"), QStringLiteral("-Atc"), QStringLiteral("select 1"),
+        { QStringLiteral("-X"), QStringLiteral("-w"), QStringLiteral("-Atc"),
+            QStringLiteral("select 1"),
             QStringLiteral("host=%1 hostaddr=127.0.0.1 port=%2 dbname=%3 user=%4 sslmode=verify-ca")
                 .arg(Lab::endpointHostName())
                 .arg(m_lab->port())
@@ -318,19 +326,23 @@ void TestPsqlAgreement::agreesWithPsql()
             m_files.filePath(QStringLiteral("no-such-root.crt")) },
         { QStringLiteral("the lab CA"), m_lab->caBundlePath(), true },
         { QStringLiteral("another CA"), m_lab->rogueCaBundlePath(), true },
-        { QStringLiteral("a text file, not a certificate"), m_files.filePath(QStringLiteral("notes.txt")) },
+        { QStringLiteral("a text file, not a certificate"),
+            m_files.filePath(QStringLiteral("notes.txt")) },
     };
     const QList<Host> hosts = {
         { QStringLiteral("RDS name"),
             QStringLiteral("host=%1 hostaddr=127.0.0.1").arg(Lab::endpointHostName()) },
-        { QStringLiteral("alias"), QStringLiteral("host=%1 hostaddr=127.0.0.1").arg(Lab::aliasHostName()) },
+        { QStringLiteral("alias"),
+            QStringLiteral("host=%1 hostaddr=127.0.0.1").arg(Lab::aliasHostName()) },
         { QStringLiteral("IP"), QStringLiteral("host=127.0.0.1") },
     };
     QElapsedTimer clock;
     clock.start();
     qsizetype count = 0;
-    const QStringList found = disagreements(plaintextAccepted, caFiles, hosts, { QString() }, &count);
-    qInfo("scenario %s: %lld combinations (sslmode x CA file x host), each compared with psql in full "
+    const QStringList found
+        = disagreements(plaintextAccepted, caFiles, hosts, { QString() }, &count);
+    qInfo("scenario %s: %lld combinations (sslmode x CA file x host), each compared with psql in "
+          "full "
           "and --probe-only mode, in %lld ms",
         qPrintable(scenarioName(scenario)), qlonglong(count), clock.elapsed());
     if (QTest::currentTestFailed())
@@ -400,11 +412,11 @@ QStringList TestPsqlAgreement::disagreements(bool plaintextAccepted, const QList
         for (const CaFile &ca : caFiles) {
             for (const Host &host : hosts) {
                 for (const QString &extra : extras) {
-                    QString conninfo = QStringLiteral("%1 port=%2 dbname=%3 user=%4 sslmode=%5")
-                                           .arg(host.conninfo)
-                                           .arg(m_lab->port())
-                                           .arg(m_lab->databaseName(), m_lab->userName(),
-                                               sslModeName(mode));
+                    QString conninfo
+                        = QStringLiteral("%1 port=%2 dbname=%3 user=%4 sslmode=%5")
+                              .arg(host.conninfo)
+                              .arg(m_lab->port())
+                              .arg(m_lab->databaseName(), m_lab->userName(), sslModeName(mode));
                     if (!ca.path.isEmpty())
                         conninfo += QStringLiteral(" sslrootcert=") + ca.path;
                     QString label
@@ -417,13 +429,15 @@ QStringList TestPsqlAgreement::disagreements(bool plaintextAccepted, const QList
                         { mode, label, mode == SslMode::VerifyCa && ca.holdsCertificates });
                     runs.append({ m_psql,
                         { QStringLiteral("-X"), QStringLiteral("-w"), QStringLiteral("-Atc"),
-                            QStringLiteral("select ssl from pg_stat_ssl where pid = pg_backend_pid()"),
+                            QStringLiteral(
+                                "select ssl from pg_stat_ssl where pid = pg_backend_pid()"),
                             conninfo },
                         env });
                     runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
                         { QStringLiteral("--json"), conninfo }, env });
                     runs.append({ QStringLiteral(PGTLS_CHECK_BIN),
-                        { QStringLiteral("--probe-only"), QStringLiteral("--json"), conninfo }, env });
+                        { QStringLiteral("--probe-only"), QStringLiteral("--json"), conninfo },
+                        env });
                 }
             }
         }
@@ -439,14 +453,16 @@ QStringList TestPsqlAgreement::disagreements(bool plaintextAccepted, const QList
         const PsqlOutcome psql = psqlOutcome(psqlRun, &psqlError);
         if (!psqlError.isEmpty()) {
             // Not a disagreement: the comparison itself is impossible.
-            QTest::qFail(qPrintable(QStringLiteral("%1: %2 (%3)")
-                                        .arg(c.label, psqlError, psqlRun.commandLine())),
+            QTest::qFail(
+                qPrintable(
+                    QStringLiteral("%1: %2 (%3)").arg(c.label, psqlError, psqlRun.commandLine())),
                 __FILE__, __LINE__);
             return {};
         }
         for (const QString &d : compareFull(psql, runs.at(3 * i + 1), c.compareTrust))
             found << QStringLiteral("[full] %1: %2").arg(c.label, d);
-        for (const QString &d : compareProbeOnly(psql, runs.at(3 * i + 2), c.mode, plaintextAccepted))
+        for (const QString &d :
+            compareProbeOnly(psql, runs.at(3 * i + 2), c.mode, plaintextAccepted))
             found << QStringLiteral("[probe-only] %1: %2").arg(c.label, d);
     }
     return found;

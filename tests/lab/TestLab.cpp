@@ -483,8 +483,8 @@ void TestLab::scenarioSwitchTakesEffect()
     else
         QVERIFY2(withCrl.exitCode != 0 && withCrl.err.contains(crlVerifyFullError),
             qPrintable(withCrl.err));
-    const Run byIp = psqlTcp(
-        lab, QStringLiteral("127.0.0.1"), QStringLiteral("verify-full"), QStringLiteral("SELECT 1"));
+    const Run byIp = psqlTcp(lab, QStringLiteral("127.0.0.1"), QStringLiteral("verify-full"),
+        QStringLiteral("SELECT 1"));
     if (ipHostVerifyFullError.isEmpty())
         QVERIFY2(byIp.exitCode == 0 && byIp.out.trimmed() == QLatin1String("1"),
             qPrintable(byIp.err));
@@ -538,15 +538,16 @@ void TestLab::scenarioSwitchTakesEffect()
             qPrintable(tlsCrl.out));
         return;
     }
-    QVERIFY2(tlsCrl.out.contains(QStringLiteral("Verify return code: %1 ").arg(crlVerifyReturnCode)),
+    QVERIFY2(
+        tlsCrl.out.contains(QStringLiteral("Verify return code: %1 ").arg(crlVerifyReturnCode)),
         qPrintable(tlsCrl.out));
     const qsizetype leafBegin = tls.out.indexOf(QLatin1String("-----BEGIN CERTIFICATE-----"));
     const QLatin1String endMarker("-----END CERTIFICATE-----");
     const qsizetype leafEnd = tls.out.indexOf(endMarker, leafBegin);
     QVERIFY2(leafBegin >= 0 && leafEnd > leafBegin, qPrintable(tls.out));
-    QCOMPARE(subjectAltNameOf(tls.out.mid(leafBegin, leafEnd + endMarker.size() - leafBegin).toLatin1()
-                                  + '\n'),
-        leafSan);
+    const QByteArray leafPem
+        = tls.out.mid(leafBegin, leafEnd + endMarker.size() - leafBegin).toLatin1() + '\n';
+    QCOMPARE(subjectAltNameOf(leafPem), leafSan);
     QVERIFY2(tls.out.contains(QStringLiteral("Verify return code: %1 ").arg(verifyReturnCode)),
         qPrintable(tls.out));
     QVERIFY2(tls.out.contains(QStringLiteral(" 0 s:CN = %1").arg(Lab::endpointHostName())),

@@ -102,14 +102,15 @@ inline void runConcurrently(QList<ClientRun> &runs, int parallel = 4, int timeou
                 else
                     (*launchMore)();
             };
-            QObject::connect(p, &QProcess::finished, &loop,
-                [finish](int code, QProcess::ExitStatus status) {
+            QObject::connect(
+                p, &QProcess::finished, &loop, [finish](int code, QProcess::ExitStatus status) {
                     finish(status == QProcess::NormalExit ? code : -2);
                 });
-            QObject::connect(p, &QProcess::errorOccurred, &loop, [finish](QProcess::ProcessError e) {
-                if (e == QProcess::FailedToStart)
-                    finish(-3);
-            });
+            QObject::connect(
+                p, &QProcess::errorOccurred, &loop, [finish](QProcess::ProcessError e) {
+                    if (e == QProcess::FailedToStart)
+                        finish(-3);
+                });
             const ClientRun &r = runs.at(index);
             p->setProgram(r.program);
             p->setArguments(r.arguments);
