@@ -3,6 +3,7 @@
 
 #include "LabFiles.h"
 #include "LabPki.h"
+#include "LabScenario.h"
 #include "SafeRemove.h"
 #include "StaleLabs.h"
 #include "UniqueFd.h"
@@ -180,75 +181,6 @@ void onTerminationSignal(int signo)
 }
 
 } // namespace
-
-QString scenarioName(Scenario scenario)
-{
-    switch (scenario) {
-    case Scenario::Correct:
-        return QStringLiteral("correct");
-    case Scenario::Alias:
-        return QStringLiteral("alias");
-    case Scenario::UnknownCa:
-        return QStringLiteral("unknown-ca");
-    case Scenario::Expired:
-        return QStringLiteral("expired");
-    case Scenario::PlaintextAccepted:
-        return QStringLiteral("plaintext-accepted");
-    case Scenario::NoSslinfo:
-        return QStringLiteral("no-sslinfo");
-    case Scenario::SslOff:
-        return QStringLiteral("ssl-off");
-    }
-    return QString();
-}
-
-QList<Scenario> allScenarios()
-{
-    return { Scenario::Correct, Scenario::Alias, Scenario::UnknownCa, Scenario::Expired,
-        Scenario::PlaintextAccepted, Scenario::NoSslinfo, Scenario::SslOff };
-}
-
-std::optional<Scenario> parseScenario(const QString &name)
-{
-    for (Scenario s : allScenarios()) {
-        if (scenarioName(s) == name)
-            return s;
-    }
-    return std::nullopt;
-}
-
-QString scenarioDescription(Scenario scenario)
-{
-    switch (scenario) {
-    case Scenario::Correct:
-        return Lab::tr(
-            "The server presents a valid RDS-style certificate for its endpoint name and refuses "
-            "plaintext connections (rds.force_ssl=1).");
-    case Scenario::Alias:
-        return Lab::tr(
-            "The client connects through a CNAME-style alias that the server certificate does not "
-            "name, so verify-full fails with a host name mismatch.");
-    case Scenario::UnknownCa:
-        return Lab::tr("The server presents a certificate from a CA that is not in the client's "
-                       "bundle, as a man "
-                       "in the middle would.");
-    case Scenario::Expired:
-        return Lab::tr("The server certificate has expired, so verify-ca and verify-full fail.");
-    case Scenario::PlaintextAccepted:
-        return Lab::tr(
-            "The server offers TLS but also accepts unencrypted connections (rds.force_ssl=0), so "
-            "clients with sslmode prefer or allow may silently go without TLS.");
-    case Scenario::NoSslinfo:
-        return Lab::tr("The sslinfo extension is not installed, so ssl_is_used() is unavailable "
-                       "and pg_stat_ssl "
-                       "must be used instead.");
-    case Scenario::SslOff:
-        return Lab::tr("TLS is switched off on the server: every connection is plaintext, and "
-                       "sslmode require or "
-                       "stricter cannot connect.");
-    }
-    return QString();
-}
 
 class LabPrivate
 {
@@ -517,9 +449,7 @@ void LabPrivate::onPkiFinished(bool ok, const QString &error)
         UniqueFd pkiFd(openDirectoryNoFollow(pkiDir));
         QString failedPath = pkiDir;
         bool handed = pkiFd.isValid();
-        for (const QString &f : { p.rootCaPath(), p.rogueRootCaPath(), p.intermediatePath(),
-                 p.serverChainPath(), p.serverKeyPath(), p.expiredChainPath(), p.expiredKeyPath(),
-                 p.rogueChainPath(), p.rogueKeyPath() }) {
+        for (const QString &f : p.allFiles()) {
             if (!handed)
                 break;
             failedPath = f;
@@ -600,17 +530,10 @@ bool LabPrivate::writeInitialConfig(QString *error)
 
 bool LabPrivate::writeScenarioFiles(Scenario s, QString *error)
 {
-    const LabPki p = pki();
-    const bool sslOn = s != Scenario::SslOff;
-    const bool plaintext = s == Scenario::PlaintextAccepted || s == Scenario::SslOff;
-    QString cert = p.serverChainPath(), key = p.serverKeyPath();
-    if (s == Scenario::UnknownCa) {
-        cert = p.rogueChainPath();
-        key = p.rogueKeyPath();
-    } else if (s == Scenario::Expired) {
-        cert = p.expiredChainPath();
-        key = p.expiredKeyPath();
-    }
+    const ScenarioSettings settings = scenarioSettings(s, pki());
+    const bool sslOn = settings.sslOn;
+    const bool plaintext = settings.plaintextAccepted;
+    const QString cert = settings.certPath, key = settings.keyPath;
     const QString conf
         = QStringLiteral("# Written by the PG TLS Inspector lab: scenario \"%1\".\n"
                          "ssl = %2\n"
@@ -787,7 +710,7 @@ void LabPrivate::runSetupSql()
                                  "CREATE DATABASE %3 OWNER %1;\n"
                                  "\\connect %3\n")
                       .arg(kUser, password, kDatabase);
-    if (startScenario != Scenario::NoSslinfo)
+    if (scenarioSettings(startScenario, pki()).sslinfo)
         sql += QStringLiteral("CREATE EXTENSION sslinfo;\n");
     runPsql(QStringLiteral("postgres"), sql, false,
         [this](bool ok, const QString &, const QString &err) {
@@ -844,19 +767,14 @@ void LabPrivate::nextSwitch()
         return;
     }
 
-    const LabPki p = pki();
-    const QString expectedCert = s == Scenario::UnknownCa ? p.rogueChainPath()
-        : s == Scenario::Expired                          ? p.expiredChainPath()
-                                                          : p.serverChainPath();
-    const bool plaintext = s == Scenario::PlaintextAccepted || s == Scenario::SslOff;
+    const ScenarioSettings settings = scenarioSettings(s, pki());
     const QString expected
         = QStringLiteral("%1|%2|%3|%4|0|0")
-              .arg(s == Scenario::SslOff ? QStringLiteral("off") : QStringLiteral("on"),
-                  plaintext ? QStringLiteral("0") : QStringLiteral("1"), expectedCert,
-                  s == Scenario::NoSslinfo ? QStringLiteral("0") : QStringLiteral("1"));
-    QString sql = s == Scenario::NoSslinfo
-        ? QStringLiteral("DROP EXTENSION IF EXISTS sslinfo;\n")
-        : QStringLiteral("CREATE EXTENSION IF NOT EXISTS sslinfo;\n");
+              .arg(settings.sslOn ? QStringLiteral("on") : QStringLiteral("off"),
+                  settings.plaintextAccepted ? QStringLiteral("0") : QStringLiteral("1"),
+                  settings.certPath, settings.sslinfo ? QStringLiteral("1") : QStringLiteral("0"));
+    QString sql = !settings.sslinfo ? QStringLiteral("DROP EXTENSION IF EXISTS sslinfo;\n")
+                                    : QStringLiteral("CREATE EXTENSION IF NOT EXISTS sslinfo;\n");
     sql += QStringLiteral("SELECT current_setting('ssl'), current_setting('rds.force_ssl'), "
                           "current_setting('ssl_cert_file'),"
                           " (SELECT count(*) FROM pg_extension WHERE extname = 'sslinfo'),"
@@ -1064,6 +982,10 @@ QString Lab::caBundlePath() const
 QString Lab::rogueCaBundlePath() const
 {
     return d->dir.isEmpty() ? QString() : d->pki().rogueRootCaPath();
+}
+QString Lab::crlPath() const
+{
+    return d->dir.isEmpty() ? QString() : d->pki().crlPath();
 }
 QString Lab::logPath() const
 {

@@ -18,12 +18,17 @@ enum class Scenario {
     Alias, // server unchanged; endpoint() uses aliasHostName(): host name mismatch
     UnknownCa, // the server sends a chain from a root the lab bundle does not hold
     Expired, // the server certificate's notAfter is in the past
+    NotYetValid, // the server certificate's notBefore is in the future
+    CnOnly, // the server certificate names the endpoint only in its subject CN (no subjectAltName)
+    IpSan, // the server certificate's only subjectAltName is IP:127.0.0.1 (CN: the endpoint name)
+    Revoked, // the server certificate is revoked in crlPath() (valid otherwise)
     PlaintextAccepted, // TLS offered but plaintext accepted too (rds.force_ssl=0)
     NoSslinfo, // as Correct, without the sslinfo extension
     SslOff, // ssl=off: plaintext only (rds.force_ssl=0)
 };
 
-// "correct", "alias", "unknown-ca", "expired", "plaintext-accepted", "no-sslinfo", "ssl-off".
+// "correct", "alias", "unknown-ca", "expired", "not-yet-valid", "cn-only", "ip-san", "revoked",
+// "plaintext-accepted", "no-sslinfo", "ssl-off".
 QString scenarioName(Scenario scenario);
 // Exact inverse of scenarioName(); nullopt for anything else.
 std::optional<Scenario> parseScenario(const QString &name);
@@ -85,6 +90,10 @@ public:
     QString directory() const; // empty when neither starting nor running
     QString caBundlePath() const; // the lab root CA only, as a client bundle (root.crt)
     QString rogueCaBundlePath() const; // the rogue root CA (not trusted by caBundlePath())
+    // Next to caBundlePath(): the lab root CA's CRL (for the intermediate, nothing revoked) and the
+    // intermediate's CRL (revoking the Revoked scenario's certificate), PEM, for libpq's sslcrl;
+    // enough for X509_V_FLAG_CRL_CHECK_ALL on the lab chain.
+    QString crlPath() const;
     QString logPath() const; // the server's stderr
     QString userName() const; // "labuser"
     QString databaseName() const; // "labdb"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace pgtls::lab {
 
@@ -11,7 +12,10 @@ namespace pgtls::lab {
 //   do)
 //     -> Lab RDS eu-west-1 Subordinate CA RSA2048 G1.A.1 (RSA 2048)
 //          -> server certificate, CN and DNS SAN = endpointHostName (RSA 2048)
-//          -> the same server key in an expired certificate (notAfter in the past)
+//          -> the same server key in an expired certificate (notAfter in the past), a not yet
+//             valid one (notBefore in the future), one naming the host only in its CN (no SAN),
+//             one whose only SAN is IP:127.0.0.1 (CN = the host name), and one that is revoked
+//   crl.pem: the root's CRL (nothing revoked) and the intermediate's CRL (the revoked leaf)
 //   Lab Rogue Root CA (EC P-256, not in the lab bundle)
 //     -> Lab Rogue Subordinate CA -> server certificate for the same host name
 // A plain class: generate() writes every PEM into the directory given to the constructor (which
@@ -42,9 +46,19 @@ public:
     // The expired leaf (same issuer, same key) then the intermediate.
     QString expiredChainPath() const; // expired.crt
     QString expiredKeyPath() const; // expired.key
+    // The other leaves with the server key (serverKeyPath()), each followed by the intermediate.
+    QString notYetValidChainPath() const; // not-yet-valid.crt
+    QString cnOnlyChainPath() const; // cn-only.crt
+    QString ipSanChainPath() const; // ip-san.crt
+    QString revokedChainPath() const; // revoked.crt
+    // The root's CRL then the intermediate's, PEM (crl.pem).
+    QString crlPath() const;
     // The rogue leaf then the rogue intermediate.
     QString rogueChainPath() const; // rogue.crt
     QString rogueKeyPath() const; // rogue.key
+
+    // Every file generate() writes.
+    QStringList allFiles() const;
 
 private:
     QString path(const char *name) const;

@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -78,7 +79,8 @@ QString psqlProgram()
 // psql as labuser over TCP, as a user would connect to the endpoint. libpq 15 verifies the CA even
 // in sslmode=require when sslrootcert names an existing file, so require gets a file that does not
 // exist.
-Run psqlTcp(const Lab &lab, const QString &host, const QString &sslmode, const QString &sql)
+Run psqlTcp(const Lab &lab, const QString &host, const QString &sslmode, const QString &sql,
+    const QString &extraConninfo = QString())
 {
     const QString rootCert = sslmode == QLatin1String("require")
         ? lab.directory() + QStringLiteral("/no-such-root.crt")
@@ -88,7 +90,8 @@ Run psqlTcp(const Lab &lab, const QString &host, const QString &sslmode, const Q
                          "sslrootcert=%6")
               .arg(host)
               .arg(lab.port())
-              .arg(lab.databaseName(), lab.userName(), sslmode, rootCert);
+              .arg(lab.databaseName(), lab.userName(), sslmode, rootCert)
+        + (extraConninfo.isEmpty() ? QString() : QLatin1Char(' ') + extraConninfo);
     return runProcess(psqlProgram(),
         { QStringLiteral("-X"), QStringLiteral("-w"), QStringLiteral("-At"), QStringLiteral("-c"),
             sql, conninfo },
@@ -113,6 +116,27 @@ pid_t postmasterPid(const QString &labDir)
     if (!f.open(QIODevice::ReadOnly))
         return 0;
     return pid_t(f.readLine().trimmed().toLongLong());
+}
+
+// The subjectAltName of the first certificate in `pem` as `openssl x509 -ext subjectAltName`
+// prints it ("DNS:name", "IP Address:127.0.0.1"); empty when the certificate has none.
+QString subjectAltNameOf(const QByteArray &pem)
+{
+    const QTemporaryDir scratch;
+    const QString path = scratch.filePath(QStringLiteral("leaf.pem"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(pem) != pem.size())
+        return QStringLiteral("(cannot write %1)").arg(path);
+    f.close();
+    const Run r = runProcess(QStringLiteral("/usr/bin/openssl"),
+        { QStringLiteral("x509"), QStringLiteral("-in"), path, QStringLiteral("-noout"),
+            QStringLiteral("-ext"), QStringLiteral("subjectAltName") });
+    const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
+        if (lines.at(i).contains(QLatin1String("Subject Alternative Name")))
+            return lines.at(i + 1).trimmed();
+    }
+    return QString();
 }
 
 int countCertificates(const QString &path)
@@ -178,6 +202,8 @@ private slots:
     void setScenarioWhenNotRunningFails();
     void scenarioSwitchTakesEffect_data();
     void scenarioSwitchTakesEffect();
+    void crlFileRevokesOnlyTheRevokedLeaf_data();
+    void crlFileRevokesOnlyTheRevokedLeaf();
     void staleLabWithRunningServerIsRemovedOnNextStart();
     void labOfAKilledOwnerIsRemovedOnNextStart();
     void terminationSignalStopsLabsAndExits();
@@ -331,45 +357,77 @@ void TestLab::scenarioSwitchTakesEffect_data()
     QTest::addColumn<QString>("sslinfoCount");
     QTest::addColumn<int>("verifyReturnCode"); // openssl s_client with the lab bundle; -1: no TLS
     QTest::addColumn<QString>("leafIssuer");
+    QTest::addColumn<QString>("leafSan"); // openssl's words; empty: no subjectAltName
+    // s_client with the lab CRLs, -crl_check_all (the rogue chain has no CRL: 3, the last error)
+    QTest::addColumn<int>("crlVerifyReturnCode");
+    QTest::addColumn<QString>("crlVerifyFullError"); // verify-full with sslcrl = crlPath()
+    QTest::addColumn<QString>("ipHostVerifyFullError"); // verify-full with host=127.0.0.1
 
     const QString labIssuer = QStringLiteral("Lab RDS eu-west-1 Subordinate CA RSA2048 G1.A.1");
     const QString refused
         = QStringLiteral("no pg_hba.conf entry for host \"127.0.0.1\", user \"labuser\", "
                          "database \"labdb\", no encryption");
+    const QString dnsSan = QStringLiteral("DNS:") + Lab::endpointHostName();
+    const QString verifyFailed = QStringLiteral("certificate verify failed");
+    // libpq 15 checks the CN too when no SAN has the host's type: the DNS SAN and the CN.
+    const QString ipMismatch
+        = QStringLiteral("server certificate for \"%1\" (and 1 other name) does not match host "
+                         "name \"127.0.0.1\"")
+              .arg(Lab::endpointHostName());
+    const QString cnIpMismatch
+        = QStringLiteral("server certificate for \"%1\" does not match host name \"127.0.0.1\"")
+              .arg(Lab::endpointHostName());
     QTest::newRow("the endpoint name verifies and plaintext is refused")
         << "correct" << QString() << refused << "1"
-        << "1" << 0 << labIssuer;
+        << "1" << 0 << labIssuer << dnsSan << 0 << QString() << ipMismatch;
     QTest::newRow("an alias fails the host name check")
         << "alias"
         << "server certificate for \"mydb.c9akciq32.eu-west-1.rds.amazonaws.com\" does not match "
            "host name "
            "\"db.example.internal\""
         << refused << "1"
-        << "1" << 0 << labIssuer;
+        << "1" << 0 << labIssuer << dnsSan << 0
+        << "server certificate for \"mydb.c9akciq32.eu-west-1.rds.amazonaws.com\" does not match "
+           "host name \"db.example.internal\""
+        << ipMismatch;
     QTest::newRow("a chain from an unknown CA fails verification")
-        << "unknown-ca"
-        << "certificate verify failed" << refused << "1"
-        << "1" << 20 << "Lab Rogue Subordinate CA ECC256 G1.A.1";
+        << "unknown-ca" << verifyFailed << refused << "1"
+        << "1" << 20 << "Lab Rogue Subordinate CA ECC256 G1.A.1" << dnsSan << 3 << verifyFailed
+        << verifyFailed;
     QTest::newRow("an expired server certificate fails verification")
-        << "expired"
-        << "certificate verify failed" << refused << "1"
-        << "1" << 10 << labIssuer;
+        << "expired" << verifyFailed << refused << "1"
+        << "1" << 10 << labIssuer << dnsSan << 10 << verifyFailed << verifyFailed;
+    QTest::newRow("a server certificate that is not valid yet fails verification")
+        << "not-yet-valid" << verifyFailed << refused << "1"
+        << "1" << 9 << labIssuer << dnsSan << 9 << verifyFailed << verifyFailed;
+    QTest::newRow("a certificate naming the host only in its CN passes libpq's verify-full")
+        << "cn-only" << QString() << refused << "1"
+        << "1" << 0 << labIssuer << QString() << 0 << QString() << cnIpMismatch;
+    QTest::newRow("a certificate with only an IP SAN verifies for the IP and, by CN, the name")
+        << "ip-san" << QString() << refused << "1"
+        << "1" << 0 << labIssuer << QStringLiteral("IP Address:127.0.0.1") << 0 << QString()
+        << QString();
+    QTest::newRow("a revoked certificate verifies without the CRL and fails with it")
+        << "revoked" << QString() << refused << "1"
+        << "1" << 0 << labIssuer << dnsSan << 23 << verifyFailed << ipMismatch;
     QTest::newRow("plaintext is accepted when rds.force_ssl is 0")
         << "plaintext-accepted" << QString() << "accepted"
         << "0"
-        << "1" << 0 << labIssuer;
+        << "1" << 0 << labIssuer << dnsSan << 0 << QString() << ipMismatch;
     QTest::newRow("without sslinfo the extension is gone")
         << "no-sslinfo" << QString() << refused << "1"
-        << "0" << 0 << labIssuer;
+        << "0" << 0 << labIssuer << dnsSan << 0 << QString() << ipMismatch;
     QTest::newRow("ssl off refuses TLS and accepts plaintext")
         << "ssl-off"
         << "server does not support SSL, but SSL was required"
         << "accepted"
         << "0"
-        << "1" << -1 << QString();
+        << "1" << -1 << QString() << QString() << -1
+        << "server does not support SSL, but SSL was required"
+        << "server does not support SSL, but SSL was required";
     QTest::newRow("switching back to correct restores everything")
         << "correct" << QString() << refused << "1"
-        << "1" << 0 << labIssuer;
+        << "1" << 0 << labIssuer << dnsSan << 0 << QString() << ipMismatch;
 }
 
 void TestLab::scenarioSwitchTakesEffect()
@@ -381,6 +439,10 @@ void TestLab::scenarioSwitchTakesEffect()
     QFETCH(QString, sslinfoCount);
     QFETCH(int, verifyReturnCode);
     QFETCH(QString, leafIssuer);
+    QFETCH(QString, leafSan);
+    QFETCH(int, crlVerifyReturnCode);
+    QFETCH(QString, crlVerifyFullError);
+    QFETCH(QString, ipHostVerifyFullError);
 
     if (!m_lab) {
         m_lab = new Lab(this);
@@ -411,6 +473,25 @@ void TestLab::scenarioSwitchTakesEffect()
     else
         QVERIFY2(full.exitCode != 0 && full.err.contains(verifyFullError), qPrintable(full.err));
 
+    // The same with the lab's CRLs (libpq then checks every certificate of the chain), and to the
+    // IP address as host (libpq matches it against iPAddress SANs, else the CN).
+    const Run withCrl = psqlTcp(lab, lab.endpoint().host, QStringLiteral("verify-full"),
+        QStringLiteral("SELECT 1"), QStringLiteral("sslcrl=") + lab.crlPath());
+    if (crlVerifyFullError.isEmpty())
+        QVERIFY2(withCrl.exitCode == 0 && withCrl.out.trimmed() == QLatin1String("1"),
+            qPrintable(withCrl.err));
+    else
+        QVERIFY2(withCrl.exitCode != 0 && withCrl.err.contains(crlVerifyFullError),
+            qPrintable(withCrl.err));
+    const Run byIp = psqlTcp(lab, QStringLiteral("127.0.0.1"), QStringLiteral("verify-full"),
+        QStringLiteral("SELECT 1"));
+    if (ipHostVerifyFullError.isEmpty())
+        QVERIFY2(byIp.exitCode == 0 && byIp.out.trimmed() == QLatin1String("1"),
+            qPrintable(byIp.err));
+    else
+        QVERIFY2(byIp.exitCode != 0 && byIp.err.contains(ipHostVerifyFullError),
+            qPrintable(byIp.err));
+
     const Run plain = psqlTcp(
         lab, Lab::endpointHostName(), QStringLiteral("disable"), QStringLiteral("SELECT 1"));
     if (plaintextResult == QLatin1String("accepted"))
@@ -435,10 +516,38 @@ void TestLab::scenarioSwitchTakesEffect()
             QStringLiteral("-connect"), QStringLiteral("127.0.0.1:%1").arg(lab.port()),
             QStringLiteral("-servername"), lab.endpoint().host, QStringLiteral("-CAfile"),
             lab.caBundlePath(), QStringLiteral("-showcerts") });
+    // s_client's -CRL reads only the first CRL of a file; its -CAfile loads certificates and every
+    // CRL, as libpq loads sslcrl into its store.
+    const QTemporaryDir scratch;
+    const QString caAndCrls = scratch.filePath(QStringLiteral("ca-and-crls.pem"));
+    {
+        QFile ca(lab.caBundlePath()), crl(lab.crlPath()), out(caAndCrls);
+        QVERIFY(ca.open(QIODevice::ReadOnly) && crl.open(QIODevice::ReadOnly)
+            && out.open(QIODevice::WriteOnly));
+        const QByteArray both = ca.readAll() + crl.readAll();
+        QCOMPARE(out.write(both), both.size());
+    }
+    const Run tlsCrl = runProcess(QStringLiteral("/usr/bin/openssl"),
+        { QStringLiteral("s_client"), QStringLiteral("-starttls"), QStringLiteral("postgres"),
+            QStringLiteral("-connect"), QStringLiteral("127.0.0.1:%1").arg(lab.port()),
+            QStringLiteral("-servername"), lab.endpoint().host, QStringLiteral("-CAfile"),
+            caAndCrls, QStringLiteral("-crl_check_all") });
     if (verifyReturnCode < 0) {
         QVERIFY2(!tls.out.contains(QLatin1String("BEGIN CERTIFICATE")), qPrintable(tls.out));
+        QVERIFY2(tlsCrl.out.contains(QLatin1String("no peer certificate available")),
+            qPrintable(tlsCrl.out));
         return;
     }
+    QVERIFY2(
+        tlsCrl.out.contains(QStringLiteral("Verify return code: %1 ").arg(crlVerifyReturnCode)),
+        qPrintable(tlsCrl.out));
+    const qsizetype leafBegin = tls.out.indexOf(QLatin1String("-----BEGIN CERTIFICATE-----"));
+    const QLatin1String endMarker("-----END CERTIFICATE-----");
+    const qsizetype leafEnd = tls.out.indexOf(endMarker, leafBegin);
+    QVERIFY2(leafBegin >= 0 && leafEnd > leafBegin, qPrintable(tls.out));
+    const QByteArray leafPem
+        = tls.out.mid(leafBegin, leafEnd + endMarker.size() - leafBegin).toLatin1() + '\n';
+    QCOMPARE(subjectAltNameOf(leafPem), leafSan);
     QVERIFY2(tls.out.contains(QStringLiteral("Verify return code: %1 ").arg(verifyReturnCode)),
         qPrintable(tls.out));
     QVERIFY2(tls.out.contains(QStringLiteral(" 0 s:CN = %1").arg(Lab::endpointHostName())),
@@ -448,6 +557,52 @@ void TestLab::scenarioSwitchTakesEffect()
         qPrintable(tls.out));
     QCOMPARE(
         int(tls.out.count(QLatin1String("BEGIN CERTIFICATE"))), 2); // leaf + intermediate, no root
+}
+
+void TestLab::crlFileRevokesOnlyTheRevokedLeaf_data()
+{
+    QTest::addColumn<QString>("chainFile"); // in pki/: leaf then intermediate
+    QTest::addColumn<QString>("verifyResult"); // openssl verify -crl_check_all: "OK" or the error
+
+    QTest::newRow("the correct leaf is not revoked") << "server.crt" << "OK";
+    QTest::newRow("the CN-only leaf is not revoked") << "cn-only.crt" << "OK";
+    QTest::newRow("the IP-SAN leaf is not revoked") << "ip-san.crt" << "OK";
+    QTest::newRow("the revoked leaf is revoked")
+        << "revoked.crt" << "error 23 at 0 depth lookup: certificate revoked";
+    QTest::newRow("the not-yet-valid leaf fails on its dates, not on the CRL")
+        << "not-yet-valid.crt" << "error 9 at 0 depth lookup: certificate is not yet valid";
+}
+
+void TestLab::crlFileRevokesOnlyTheRevokedLeaf()
+{
+    QFETCH(QString, chainFile);
+    QFETCH(QString, verifyResult);
+    if (!m_lab) {
+        m_lab = new Lab(this);
+        QVERIFY(startLab(*m_lab));
+    }
+    const Lab &lab = *m_lab;
+    QCOMPARE(QFileInfo(lab.crlPath()).absolutePath(), QFileInfo(lab.caBundlePath()).absolutePath());
+    QFile crl(lab.crlPath());
+    QVERIFY(crl.open(QIODevice::ReadOnly));
+    // The root's CRL (covering the intermediate) and the intermediate's (covering the leaves).
+    QCOMPARE(int(crl.readAll().count("-----BEGIN X509 CRL-----")), 2);
+
+    const QString pki = QFileInfo(lab.caBundlePath()).absolutePath();
+    const QString chain = pki + QLatin1Char('/') + chainFile;
+    QCOMPARE(countCertificates(chain), 2);
+    // openssl verify checks the first certificate of the file; the intermediate comes untrusted.
+    const Run r = runProcess(QStringLiteral("/usr/bin/openssl"),
+        { QStringLiteral("verify"), QStringLiteral("-crl_check_all"), QStringLiteral("-CAfile"),
+            lab.caBundlePath(), QStringLiteral("-CRLfile"), lab.crlPath(),
+            QStringLiteral("-untrusted"), pki + QStringLiteral("/intermediate.crt"), chain });
+    const QString output = r.out + r.err;
+    if (verifyResult == QLatin1String("OK")) {
+        QVERIFY2(r.exitCode == 0 && output.contains(chain + QStringLiteral(": OK")),
+            qPrintable(output));
+    } else {
+        QVERIFY2(r.exitCode != 0 && output.contains(verifyResult), qPrintable(output));
+    }
 }
 
 void TestLab::staleLabWithRunningServerIsRemovedOnNextStart()
