@@ -135,55 +135,56 @@ void TestChainVerifier::verifiesLikeLibpq_data()
     QTest::addColumn<bool>("trusted");
     QTest::addColumn<int>("opensslError");
     QTest::addColumn<int>("errorDepth");
-    QTest::addColumn<QString>("anchor");
-    QTest::addColumn<int>("chainLength");
+    QTest::addColumn<QString>("anchor"); // the CA-file certificate the chain reaches, trusted or not
+    QTest::addColumn<int>("chainLength"); // of verifiedChain
+    QTest::addColumn<int>("builtLength"); // of the chain OpenSSL built, also when it fails
 
     const QStringList leafAndInter { u"leaf"_s, u"inter"_s };
     QTest::newRow("the chain is trusted when the CA file holds the root and the server sends leaf "
                   "and intermediate")
-            << leafAndInter << QStringList { u"root"_s } << true << 0 << -1 << u"root"_s << 3;
+            << leafAndInter << QStringList { u"root"_s } << true << 0 << -1 << u"root"_s << 3 << 3;
     QTest::newRow("the issuer is unknown when the server sends only the leaf and the CA file only "
                   "the root")
             << QStringList { u"leaf"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 0 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 0 << QString() << 0 << 1;
     QTest::newRow("an intermediate alone in the CA file is no anchor (no partial chains)")
             << leafAndInter << QStringList { u"inter"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) << 1 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) << 1 << QString() << 0 << 2;
     QTest::newRow("the chain is trusted when the CA file holds intermediate and root and the "
                   "server sends only the leaf")
             << QStringList { u"leaf"_s } << QStringList { u"inter"_s, u"root"_s } << true << 0 << -1
-            << u"root"_s << 3;
-    QTest::newRow("an expired leaf fails at now")
+            << u"root"_s << 3 << 3;
+    QTest::newRow("an expired leaf fails at now, its chain still built to the root of the CA file")
             << QStringList { u"expired-leaf"_s, u"inter"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_CERT_HAS_EXPIRED) << 0 << QString() << 0;
-    QTest::newRow("a leaf that is not yet valid fails at now")
+            << int(X509_V_ERR_CERT_HAS_EXPIRED) << 0 << u"root"_s << 0 << 3;
+    QTest::newRow("a leaf that is not yet valid fails at now, its chain still built to the root")
             << QStringList { u"future-leaf"_s, u"inter"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_CERT_NOT_YET_VALID) << 0 << QString() << 0;
+            << int(X509_V_ERR_CERT_NOT_YET_VALID) << 0 << u"root"_s << 0 << 3;
     QTest::newRow("a chain to another CA has an unknown issuer")
             << leafAndInter << QStringList { u"other-root"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0 << 2;
     QTest::newRow("a self-signed leaf not in the CA file is refused")
             << QStringList { u"self-leaf"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) << 0 << QString() << 0;
+            << int(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) << 0 << QString() << 0 << 1;
     QTest::newRow("a self-signed leaf that is itself the CA file is trusted")
             << QStringList { u"self-leaf"_s } << QStringList { u"self-leaf"_s } << true << 0 << -1
-            << u"self-leaf"_s << 1;
-    QTest::newRow("a leaf whose signature was tampered with is refused")
+            << u"self-leaf"_s << 1 << 1;
+    QTest::newRow("a leaf whose signature was tampered with is refused, under the root it claims")
             << QStringList { u"tampered-leaf"_s, u"inter"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_CERT_SIGNATURE_FAILURE) << 0 << QString() << 0;
+            << int(X509_V_ERR_CERT_SIGNATURE_FAILURE) << 0 << u"root"_s << 0 << 3;
     QTest::newRow("a root sent by the server does not make it trusted")
             << QStringList { u"leaf"_s, u"inter"_s, u"other-root"_s } << QStringList { u"root"_s }
-            << true << 0 << -1 << u"root"_s << 3;
+            << true << 0 << -1 << u"root"_s << 3 << 3;
     QTest::newRow(
             "a chain ending in a root the CA file lacks is a self-signed certificate in the chain")
             << QStringList { u"leaf"_s, u"inter"_s, u"root"_s } << QStringList { u"other-root"_s }
-            << false << int(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) << 2 << QString() << 0;
+            << false << int(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) << 2 << QString() << 0 << 3;
     QTest::newRow("the right anchor is found in a CA file of many certificates")
             << leafAndInter << QStringList { u"rds"_s, u"root"_s, u"other-root"_s } << true << 0
-            << -1 << u"root"_s << 3;
+            << -1 << u"root"_s << 3 << 3;
     QTest::newRow("the RDS bundle alone does not trust a lab chain")
             << leafAndInter << QStringList { u"rds"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0 << 2;
 }
 
 void TestChainVerifier::verifiesLikeLibpq()
@@ -195,6 +196,7 @@ void TestChainVerifier::verifiesLikeLibpq()
     QFETCH(int, errorDepth);
     QFETCH(QString, anchor);
     QFETCH(int, chainLength);
+    QFETCH(int, builtLength);
     if (caFile.contains(u"rds"_s) && m_rdsBundle.isEmpty())
         QFAIL("the RDS global bundle snapshot is missing from resources/rds");
 
@@ -206,15 +208,22 @@ void TestChainVerifier::verifiesLikeLibpq()
     QCOMPARE(r.opensslError, opensslError);
     QCOMPARE(r.errorDepth, errorDepth);
     QCOMPARE(r.verifiedChain.size(), chainLength);
-    if (trusted) {
+    QCOMPARE(r.chain.size(), builtLength);
+    QCOMPARE(r.chain.first().der, m_certs.value(sent.first()).der);
+    if (anchor.isEmpty()) {
+        QVERIFY(r.anchorSha256.isEmpty());
+        QVERIFY(r.anchorSubject.isEmpty());
+    } else {
         const CertificateInfo expected = CertificateInfo::fromDer(m_certs.value(anchor).der);
         QCOMPARE(r.anchorSha256, expected.sha256);
         QCOMPARE(r.anchorSubject, expected.subject);
+        QCOMPARE(r.chain.last().sha256, expected.sha256);
+    }
+    if (trusted) {
         QCOMPARE(r.verifiedChain.first().der, m_certs.value(sent.first()).der);
         QVERIFY(r.error.isEmpty());
         QVERIFY(r.issues.isEmpty());
     } else {
-        QVERIFY(r.anchorSha256.isEmpty());
         // The text is OpenSSL's, followed by which certificate it is about.
         QVERIFY2(r.error.startsWith(
                          QString::fromLatin1(X509_verify_cert_error_string(opensslError))),
