@@ -117,8 +117,6 @@ namespace {
             issue.opensslError = X509_STORE_CTX_get_error(ctx);
             issue.code = issueCode(issue.opensslError);
             issue.detail = QString::fromLatin1(X509_verify_cert_error_string(issue.opensslError));
-            if (const X509 *current = X509_STORE_CTX_get_current_cert(ctx))
-                issue.subject = ossl::nameToString(X509_get_subject_name(current));
             bool seen = false;
             for (const CertificateIssue &known : *issues)
                 seen = seen

@@ -12,7 +12,8 @@ namespace pgtls {
 struct Endpoint;
 
 // What OpenSSL found wrong with one certificate of the chain (depth 0 = leaf; the depth is the
-// certificate's place in the chain OpenSSL built, TrustResult::chain).
+// certificate's place in the chain OpenSSL built: TrustResult::chain.at(depth), see
+// TrustResult::certificateAt()).
 struct CertificateIssue
 {
     int depth = 0;
@@ -22,7 +23,6 @@ struct CertificateIssue
     QString code;
     int opensslError = 0; // X509_V_ERR_*
     QString detail;    // X509_verify_cert_error_string() verbatim
-    QString subject;   // the subject of the certificate at `depth` (RFC 2253), empty when unknown
 };
 
 // The revocation lists libpq 15 loads (initialize_SSL, only when the root file was loaded):
@@ -59,6 +59,13 @@ struct TrustResult
     // anchorSha256 is set, else the highest certificate whose issuer was not found.
     QList<CertificateInfo> chain;
     QList<CertificateInfo> verifiedChain; // `chain`, only when trusted
+    // The certificate an issue's depth names: chain.at(depth), else `sent`.at(depth), else null.
+    CertificateInfo certificateAt(int depth, const QList<CertificateInfo> &sent) const
+    {
+        if (depth >= 0 && depth < chain.size())
+            return chain.at(depth);
+        return depth >= 0 && depth < sent.size() ? sent.at(depth) : CertificateInfo();
+    }
 
     // Revocation checking, as libpq sets it up (see CrlSettings).
     QString crlFile;              // the CRL file libpq would load (sslcrl or the default), if any
