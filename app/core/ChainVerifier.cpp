@@ -28,7 +28,8 @@
 // memory exactly as OpenSSL's file loader parses it (see loadVerifyLocations()).
 //
 // Revocation lists (initialize_SSL, only when the root file was loaded):
-//   fname = sslcrl; dname = sslcrldir; both unset and a home directory: fname = ~/.postgresql/root.crl
+//   fname = sslcrl; dname = sslcrldir;
+//   both unset and a home directory: fname = ~/.postgresql/root.crl
 //   if ((fname || dname) && X509_STORE_load_locations(cvstore, fname, dname) == 1)
 //       X509_STORE_set_flags(cvstore, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 //   ERR_clear_error();   (a CRL file that does not load is ignored, silently)
@@ -224,14 +225,16 @@ namespace {
         // What X509_LOOKUP_hash_dir()'s get_cert_by_subject() reads for `name`: in each
         // directory "<hash>.<n>" (certificates) or "<hash>.r<n>" (CRLs), n = 0, 1, ... until a file
         // is missing or does not load; the search ends after the first directory that gave the
-        // store an object of that name. Returns the certificates it added.
+        // store an object of that name. A file that is not a regular file within the bound (a
+        // FIFO, a device, a huge file) ends that directory's search, with a note.
         void lookUp(X509_STORE *store, const X509_NAME *name, bool crl)
         {
             int ok = 0;
             const unsigned long hash = X509_NAME_hash_ex(name, nullptr, nullptr, &ok);
             if (!ok)
                 return;
-            const QString base = QStringLiteral("%1").arg(qulonglong(hash), 8, 16, QLatin1Char('0'));
+            const QString base
+                    = QStringLiteral("%1").arg(qulonglong(hash), 8, 16, QLatin1Char('0'));
             const X509_LOOKUP_TYPE type = crl ? X509_LU_CRL : X509_LU_X509;
             for (const QString &dir : dirs) {
                 for (int n = 0;; ++n) {
@@ -241,8 +244,8 @@ namespace {
                                                  .arg(dir, base,
                                                       crl ? QStringLiteral("r") : QString())
                                                  .arg(n);
-                    const SafeFileStatus file
-                            = SafeFile::read(path, ClientFiles::maxBytes(QStringLiteral("sslcrldir")));
+                    const SafeFileStatus file = SafeFile::read(
+                            path, ClientFiles::maxBytes(QStringLiteral("sslcrldir")));
                     if (!file.exists)
                         break;
                     ++filesRead;

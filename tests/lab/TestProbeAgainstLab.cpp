@@ -290,7 +290,8 @@ void TestProbeAgainstLab::revocationListsReachTheProbeAsTheyReachLibpq_data()
             << QStringLiteral("sslcrl") << int(X509_V_ERR_UNABLE_TO_GET_CRL);
     QTest::newRow("~/.postgresql/root.crl is loaded when neither sslcrl nor sslcrldir is set")
             << QStringLiteral("default") << int(X509_V_ERR_UNABLE_TO_GET_CRL);
-    QTest::newRow("an empty sslcrldir turns checking on as well: libpq adds the lookup and the flags")
+    QTest::newRow("an empty sslcrldir turns checking on as well: libpq adds the lookup and the "
+                  "flags")
             << QStringLiteral("sslcrldir") << int(X509_V_ERR_UNABLE_TO_GET_CRL);
     QTest::newRow("a named sslcrl that does not exist is ignored: the chain verifies")
             << QStringLiteral("missing") << 0;
