@@ -320,6 +320,7 @@ namespace {
                          TrustResult &result)
     {
         result.crlFile = crl.file;
+        result.crlFileIsDefault = crl.isDefaultFile;
         result.crlDir = crl.dir;
         if (crl.isEmpty())
             return;

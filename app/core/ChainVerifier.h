@@ -69,6 +69,7 @@ struct TrustResult
 
     // Revocation checking, as libpq sets it up (see CrlSettings).
     QString crlFile;              // the CRL file libpq would load (sslcrl or the default), if any
+    bool crlFileIsDefault = false; // crlFile is ~/.postgresql/root.crl, not named by sslcrl
     QString crlDir;               // sslcrldir, if any
     // X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL are set: X509_STORE_load_locations()
     // succeeded, so every certificate of the chain below the root needs a CRL of its issuer.

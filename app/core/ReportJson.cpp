@@ -139,6 +139,7 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
     const QJsonObject crl{
         { QStringLiteral("checked"), p.trust.crlChecked },
         { QStringLiteral("file"), stringOrNull(p.trust.crlFile) },
+        { QStringLiteral("file_is_default"), p.trust.crlFileIsDefault },
         { QStringLiteral("dir"), stringOrNull(p.trust.crlDir) },
         { QStringLiteral("loaded"), p.trust.crlCount },
         { QStringLiteral("note"), stringOrNull(p.trust.crlNote) },

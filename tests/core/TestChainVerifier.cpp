@@ -615,6 +615,7 @@ void TestChainVerifier::aMissingDefaultRootCrlIsNotWorthANote()
     QVERIFY(!r.crlChecked);
     QVERIFY2(r.crlNote.isEmpty(), qPrintable(r.crlNote));
     QCOMPARE(r.crlFile, settings.file);
+    QVERIFY(r.crlFileIsDefault);
 }
 
 void TestChainVerifier::theCrlSettingsAreLibpqs_data()

@@ -218,6 +218,7 @@ void TestTrustReports::theJsonHasTheBuiltChainTheIssuesAndTheCrlState()
     const QJsonObject crlState = trust.value(u"crl"_s).toObject();
     QCOMPARE(crlState.value(u"checked"_s).toBool(false), true);
     QCOMPARE(crlState.value(u"file"_s).toString(), r.probe.trust.crlFile);
+    QCOMPARE(crlState.value(u"file_is_default"_s).toBool(true), false);
     QCOMPARE(crlState.value(u"loaded"_s).toInt(), 2);
     QVERIFY(crlState.value(u"note"_s).isNull());
 }
