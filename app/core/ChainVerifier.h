@@ -47,7 +47,9 @@ struct TrustResult
     // SHA-256 (DER) of the CA-file certificate that anchors the chain OpenSSL built, trusted or
     // not (an expired leaf under a root of the CA file still has it); empty when the CA file holds
     // no certificate the chain reaches (the issuer at the top is unknown, or the top is a
-    // self-signed certificate the CA file lacks).
+    // self-signed certificate the CA file lacks). A trusted chain always has it: the anchor is
+    // then in libpq's store, which (rarely) may hold it from sslcrl or sslcrldir rather than the
+    // CA file, as OpenSSL's loaders put certificates of those files into the same store.
     QString anchorSha256;
     QString anchorSubject;
     int opensslError = 0;         // first X509_V_ERR_* as libpq would hit it, 0 when trusted

@@ -662,22 +662,30 @@ void TestChainVerifier::theCrlSettingsAreLibpqs()
 // are found by the issuer's name, and `openssl verify -CApath` (the same lookup) agrees.
 void TestChainVerifier::aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt_data()
 {
-    QTest::addColumn<QStringList>("crls"); // one file each
-    QTest::addColumn<QString>("expected"); // opensslVerify()'s words
-    QTest::addColumn<QString>("code");     // of the first issue, or empty
+    QTest::addColumn<QStringList>("crls");      // one file each
+    QTest::addColumn<QStringList>("dirCerts");  // certificates in the directory, one file each
+    QTest::addColumn<QString>("caRoot");        // the CA file
+    QTest::addColumn<QString>("expected");      // opensslVerify()'s words
+    QTest::addColumn<QString>("code");          // of the first issue, or empty
     QTest::newRow("a leaf revoked in a CRL of the directory is refused")
-            << QStringList { u"inter>leaf"_s, u"root>"_s }
+            << QStringList { u"inter>leaf"_s, u"root>"_s } << QStringList() << u"root"_s
             << u"error %1 at 0"_s.arg(int(X509_V_ERR_CERT_REVOKED)) << u"revoked"_s;
     QTest::newRow("a directory with a CRL of every issuer, revoking nothing, trusts the chain")
-            << QStringList { u"inter>"_s, u"root>"_s } << u"ok"_s << QString();
+            << QStringList { u"inter>"_s, u"root>"_s } << QStringList() << u"root"_s << u"ok"_s
+            << QString();
     QTest::newRow("a directory without the root's CRL fails as unable to get certificate CRL")
-            << QStringList { u"inter>"_s }
+            << QStringList { u"inter>"_s } << QStringList() << u"root"_s
             << u"error %1 at 1"_s.arg(int(X509_V_ERR_UNABLE_TO_GET_CRL)) << u"crl-missing"_s;
+    QTest::newRow("a root certificate in the directory anchors the chain, as the lookup makes it")
+            << QStringList { u"inter>"_s, u"root>"_s } << QStringList { u"root"_s }
+            << u"other-root"_s << u"ok"_s << QString();
 }
 
 void TestChainVerifier::aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt()
 {
     QFETCH(QStringList, crls);
+    QFETCH(QStringList, dirCerts);
+    QFETCH(QString, caRoot);
     QFETCH(QString, expected);
     QFETCH(QString, code);
     const QString dir = m_dir.filePath(
@@ -688,14 +696,20 @@ void TestChainVerifier::aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(crlsFor({ crls.at(i) }));
     }
+    for (const QString &name : dirCerts) {
+        QFile f(u"%1/%2.pem"_s.arg(dir, name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(m_certs.value(name).pem);
+    }
     QProcess rehash;
     rehash.setProcessChannelMode(QProcess::MergedChannels);
     rehash.start(u"openssl"_s, { u"rehash"_s, dir });
     QVERIFY(rehash.waitForFinished(20000));
     QVERIFY2(rehash.exitCode() == 0, rehash.readAll().constData());
     QCOMPARE(QDir(dir).entryList({ u"*.r0"_s }).size(), crls.size());
+    QCOMPARE(QDir(dir).entryList({ u"*.0"_s }).size(), dirCerts.size());
 
-    const QString caFile = caFileFor({ u"root"_s });
+    const QString caFile = caFileFor({ caRoot });
     const QStringList sent { u"leaf"_s, u"inter"_s };
     QCOMPARE(opensslVerify(sent, caFile, { u"-CApath"_s, dir }), expected);
 
@@ -704,12 +718,15 @@ void TestChainVerifier::aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt()
     const TrustResult r = ChainVerifier::verify(chainOf(sent), caFile, m_now, settings);
     QVERIFY(r.crlChecked);
     QCOMPARE(r.crlCount, int(crls.size()));
-    QCOMPARE(r.trusted, expected == u"ok"_s);
+    QVERIFY2(r.trusted == (expected == u"ok"_s), qPrintable(r.error));
     if (!code.isEmpty()) {
         QCOMPARE(u"error %1 at %2"_s.arg(r.opensslError).arg(r.errorDepth), expected);
         QVERIFY(!r.issues.isEmpty());
         QCOMPARE(r.issues.first().code, code);
     }
+    if (!dirCerts.isEmpty())
+        QCOMPARE(r.chain.last().sha256,
+                 CertificateInfo::fromDer(m_certs.value(dirCerts.first()).der).sha256);
 }
 
 void TestChainVerifier::aFifoInTheCrlDirectoryIsNotWaitedFor()
