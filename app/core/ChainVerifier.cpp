@@ -212,13 +212,17 @@ namespace {
         return X509_OBJECT_idx_by_subject(X509_STORE_get0_objects(store), type, name) >= 0;
     }
 
-    // At most this many files of an sslcrldir are read (a CRL directory holds a few).
+    // At most this many files of an sslcrldir are read (a CRL directory holds a few), and at most
+    // this many bytes in all (each file also within ClientFiles::maxBytes()).
     constexpr int kMaxHashedFiles = 4096;
+    constexpr qint64 kMaxHashedBytes = 1024LL * 1024 * 1024;
 
     struct HashedDirectories
     {
         QStringList dirs;
         int filesRead = 0;
+        qint64 bytesRead = 0;
+        bool limited = false;
         int crls = 0;
         QStringList notes;
 
@@ -238,8 +242,17 @@ namespace {
             const X509_LOOKUP_TYPE type = crl ? X509_LU_CRL : X509_LU_X509;
             for (const QString &dir : dirs) {
                 for (int n = 0;; ++n) {
-                    if (filesRead >= kMaxHashedFiles)
+                    if (filesRead >= kMaxHashedFiles || bytesRead >= kMaxHashedBytes) {
+                        if (!limited)
+                            notes << QStringLiteral(
+                                    "the revocation list directory was read up to its limit (%1 "
+                                    "files, %2 MiB); further files were not looked at")
+                                             .arg(kMaxHashedFiles)
+                                             .arg(kMaxHashedBytes / (1024 * 1024));
+                        limited = true;
+                        filesRead = kMaxHashedFiles;
                         return;
+                    }
                     const QString path = QStringLiteral("%1/%2.%3%4")
                                                  .arg(dir, base,
                                                       crl ? QStringLiteral("r") : QString())
@@ -249,6 +262,7 @@ namespace {
                     if (!file.exists)
                         break;
                     ++filesRead;
+                    bytesRead += file.data.size();
                     if (!file.ok()) {
                         notes << file.error;
                         break;
