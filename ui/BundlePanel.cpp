@@ -252,6 +252,47 @@ void BundlePanel::setLastVerification(const QString &caFile, const QString &host
     m_verifiedFile = caFile;
     m_verifiedHost = host.trimmed();
     m_verifiedTrusted = trusted;
+    m_verifiedAnchor.clear();
+    m_verifiedProblem.clear();
+    m_verifiedMissing.clear();
+    refresh();
+}
+
+void BundlePanel::setLastTrust(const QString &host, const TrustResult &trust)
+{
+    m_verifiedFile = trust.attempted ? trust.caFile : QString();
+    m_verifiedHost = host.trimmed();
+    m_verifiedTrusted = trust.attempted && trust.trusted;
+    m_verifiedAnchor.clear();
+    m_verifiedProblem.clear();
+    m_verifiedMissing.clear();
+    if (trust.attempted && !trust.trusted && !trust.chain.isEmpty()) {
+        if (!trust.anchorSha256.isEmpty()) {
+            m_verifiedAnchor = trust.anchorSubject;
+            // The first problem, about the certificate that has it.
+            const CertificateIssue *first = trust.issues.isEmpty() ? nullptr : &trust.issues.first();
+            const int depth = first ? first->depth : trust.errorDepth;
+            const CertificateInfo c = trust.certificateAt(depth, {});
+            const QString what = depth == 0
+                ? tr("the server certificate (%1)").arg(c.subjectCommonName.isEmpty() ? c.subject : c.subjectCommonName)
+                : tr("the CA certificate %1").arg(c.subject);
+            const QString code = first ? first->code : QString();
+            const QString utcFormat = QStringLiteral("yyyy-MM-dd HH:mm 'UTC'");
+            if (code == QLatin1String("expired"))
+                m_verifiedProblem = tr("%1 expired on %2").arg(what, c.notAfter.toUTC().toString(utcFormat));
+            else if (code == QLatin1String("not-yet-valid"))
+                m_verifiedProblem = tr("%1 is valid only from %2").arg(what, c.notBefore.toUTC().toString(utcFormat));
+            else if (code == QLatin1String("revoked"))
+                m_verifiedProblem = tr("%1 has been revoked").arg(what);
+            else if (code == QLatin1String("crl-missing"))
+                m_verifiedProblem = tr("no revocation list was found for %1").arg(what);
+            else
+                m_verifiedProblem = tr("%1: %2").arg(what, first ? first->detail : trust.error);
+        } else {
+            m_verifiedMissing = trust.chain.last().selfSigned ? trust.chain.last().subject
+                                                              : trust.chain.last().issuer;
+        }
+    }
     refresh();
 }
 
@@ -325,10 +366,29 @@ void BundlePanel::refresh()
     const bool verified = m_verifiedTrusted && m_verifiedHost == m_host && QFileInfo(m_verifiedFile) == QFileInfo(file);
     if (verified && !region.isEmpty())
         warnings.removeIf([&region](const QString &w) { return w.contains(region); });
-    if (verified && warnings.isEmpty()) {
+    const bool sameInspection = m_verifiedHost == m_host && !m_verifiedFile.isEmpty()
+        && QFileInfo(m_verifiedFile) == QFileInfo(file);
+    // It held the anchor of a chain that failed for another reason: the bundle is right.
+    const bool anchored = sameInspection && !m_verifiedAnchor.isEmpty();
+    if (anchored && !region.isEmpty())
+        warnings.removeIf([&region](const QString &w) { return w.contains(region); });
+    if (sameInspection && !m_verifiedMissing.isEmpty())
+        warnings.prepend(tr("It does not hold the CA that %1's chain needs: %2. This bundle is the "
+                            "problem: use the bundle of the CA that issued the server's certificate.")
+                             .arg(m_host, m_verifiedMissing));
+    const QString anchoredText = anchored
+        ? tr("✓ It holds the root of %1's chain (%2). The chain still fails, but not because of "
+             "this bundle: %3.")
+              .arg(m_host, m_verifiedAnchor, m_verifiedProblem)
+        : QString();
+    if (anchored && warnings.isEmpty()) {
+        showHint(m_warnings, FieldState::Valid, anchoredText);
+    } else if (verified && warnings.isEmpty()) {
         showHint(m_warnings, FieldState::Valid, tr("✓ It verified %1's chain in the last inspection.").arg(m_host));
     } else if (!warnings.isEmpty()) {
         QStringList lines;
+        if (anchored)
+            lines << anchoredText;
         for (const QString &w : warnings)
             lines << QStringLiteral("⚠ ") + w;
         showHint(m_warnings, FieldState::Invalid, lines.join(QLatin1Char('\n')));

@@ -3,6 +3,7 @@
 
 #include "BundleDownloader.h"
 #include "CaBundle.h"
+#include "ChainVerifier.h"
 #include "RootCertInstaller.h"
 
 #include <QList>
@@ -55,7 +56,15 @@ public:
     void setEndpointHost(const QString &host);
     // What the last inspection found with `caFile` for `host`: evidence beats the region heuristic,
     // so when this bundle verified that host's chain, no "no root for the region" warning is shown.
+    // (Only trusted or not; setLastTrust() says more.)
     void setLastVerification(const QString &caFile, const QString &host, bool trusted);
+    // The same from the inspection's whole TrustResult (trust.caFile is the file): the bundle is
+    // blamed only when it lacks the chain's anchor (the issuer at the top is unknown to it, or the
+    // chain ends in a root it does not hold): "✗ It does not hold the CA …". When it holds the
+    // anchor but the chain fails for another reason (an expired or revoked server certificate…),
+    // the panel says the bundle is right and names the certificate at fault, without the region
+    // heuristic's warnings.
+    void setLastTrust(const QString &host, const TrustResult &trust);
 
     // --- injection (tests, mirrors) ---
     // Replaces the official trust-store base URL (see RdsTrustStore::bundleUrl).
@@ -93,6 +102,9 @@ private:
     QString m_verifiedFile;
     QString m_verifiedHost;
     bool m_verifiedTrusted = false;
+    QString m_verifiedAnchor;  // subject of the anchor the bundle held, when the chain failed anyway
+    QString m_verifiedProblem; // then: what failed instead, in words
+    QString m_verifiedMissing; // the issuer the bundle lacks, when it lacks the anchor
 
 signals:
     // A download or the snapshot gave a new bundle file: the form should take it as sslrootcert.

@@ -36,6 +36,18 @@ QString utc(const QDateTime &t)
     return t.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
 }
 
+// One problem in the user's words: OpenSSL's text and, for a validity problem, the date.
+QString issueText(const CertificateIssue &i, const CertificateInfo &c)
+{
+    if (i.code == QLatin1String("expired") && c.notAfter.isValid())
+        return ChainView::tr("%1 (valid until %2)").arg(i.detail, utc(c.notAfter));
+    if (i.code == QLatin1String("not-yet-valid") && c.notBefore.isValid())
+        return ChainView::tr("%1 (valid from %2)").arg(i.detail, utc(c.notBefore));
+    if (i.code == QLatin1String("revoked"))
+        return ChainView::tr("%1 (by a revocation list its issuer published)").arg(i.detail);
+    return i.detail;
+}
+
 QList<QPair<QString, QString>> fields(const CertificateInfo &c, const QList<CertificateIssue> &issues, const QDateTime &now)
 {
     QString key = c.keyType;
@@ -63,7 +75,7 @@ QList<QPair<QString, QString>> fields(const CertificateInfo &c, const QList<Cert
     if (issues.isEmpty())
         f.append({ChainView::tr("Issues"), ChainView::tr("(none)")});
     for (const CertificateIssue &i : issues)
-        f.append({ChainView::tr("Issue"), QStringLiteral("%1: %2").arg(i.code, i.detail)});
+        f.append({ChainView::tr("Issue"), QStringLiteral("%1: %2").arg(i.code, issueText(i, c))});
     return f;
 }
 
@@ -183,67 +195,85 @@ void ChainView::setReport(const InspectionReport &report)
     m_scroll->show();
     m_detailsPane->show();
 
-    const int count = int(probe.chain.size());
+    // The chain OpenSSL built (leaf .. anchor, also when verification failed) when there is one,
+    // else the certificates as sent. Each card carries the problems at its own depth.
+    const bool built = trust.attempted && !trust.chain.isEmpty();
+    const QList<CertificateInfo> &shown = built ? trust.chain : probe.chain;
+    auto wasSent = [&probe](const CertificateInfo &c) {
+        return std::any_of(probe.chain.cbegin(), probe.chain.cend(),
+                           [&c](const CertificateInfo &s) { return s.sha256 == c.sha256; });
+    };
+    const bool anchorFound = !trust.anchorSha256.isEmpty();
+    const int count = int(shown.size());
     for (int i = 0; i < count; ++i) {
-        const CertificateInfo &c = probe.chain.at(i);
+        const CertificateInfo &c = shown.at(i);
         Node node;
         node.hasCertificate = true;
         node.cert = c;
         for (const CertificateIssue &issue : trust.issues)
             if (issue.depth == i)
                 node.issues.append(issue);
-        const bool isAnchor = trust.trusted && c.sha256 == trust.anchorSha256;
+        const bool isAnchor = built && anchorFound && i == count - 1 && c.sha256 == trust.anchorSha256;
+        const bool sent = !built || wasSent(c);
         QString role = QStringLiteral("certificate");
         node.roleText = tr("Certificate");
         if (i == 0) {
             role = QStringLiteral("server");
             node.roleText = tr("Server certificate");
+        } else if (isAnchor && !sent) {
+            role = QStringLiteral("anchor");
+            node.roleText = tr("Root CA");
         } else if (c.selfSigned) {
             role = QStringLiteral("root");
-            node.roleText = tr("Root CA (sent by the server)");
+            node.roleText = sent ? tr("Root CA (sent by the server)") : tr("Root CA");
         } else if (c.isCa) {
             role = QStringLiteral("intermediate");
-            node.roleText = tr("Intermediate CA");
+            node.roleText = sent ? tr("Intermediate CA") : tr("Intermediate CA (from your CA file)");
         }
         ChainCard::Trust state = ChainCard::Trust::NotVerified;
         if (!node.issues.isEmpty()) {
             state = ChainCard::Trust::Problem;
             QStringList what;
             for (const CertificateIssue &issue : node.issues)
-                what << issue.detail;
+                what << issueText(issue, c);
             node.trustText = tr("Problem: %1").arg(what.join(QStringLiteral("; ")));
+        } else if (isAnchor) {
+            state = ChainCard::Trust::Trusted;
+            node.trustText = trust.trusted
+                ? tr("Trust anchor: this certificate of your CA file anchors the chain")
+                : tr("Trust anchor: found in your CA file, which anchors the chain; the chain "
+                     "fails because of the problem marked above");
         } else if (trust.trusted) {
             state = ChainCard::Trust::Trusted;
             node.trustText = tr("Verified against your CA file");
         } else if (!trust.attempted) {
             node.trustText = tr("Not verified: no CA file in use");
+        } else if (built) {
+            node.trustText = tr("No problem with this certificate itself; the chain does not verify "
+                                "because of the problem marked on another card");
         } else {
             node.trustText = tr("Not trusted: the chain does not verify against your CA file");
         }
         auto *card = new ChainCard(m_column);
-        card->setObjectName(QStringLiteral("chainCard"));
-        card->setCertificate(c, role, node.roleText, isAnchor ? tr("in your CA file") : QString(), state,
-                             node.trustText, report.now);
+        card->setObjectName(sent ? QStringLiteral("chainCard")
+                                 : isAnchor ? QStringLiteral("chainAnchorCard")
+                                            : QStringLiteral("chainCaFileCard"));
+        const QString badge = isAnchor ? (sent ? tr("in your CA file") : tr("from your CA file"))
+                              : !sent  ? tr("from your CA file")
+                                       : QString();
+        card->setCertificate(c, role, node.roleText, badge, state, node.trustText, report.now);
         addNode(card, node);
     }
 
-    const bool anchorSent = std::any_of(probe.chain.cbegin(), probe.chain.cend(),
-                                        [&](const CertificateInfo &c) { return c.sha256 == trust.anchorSha256; });
-    const QString lastIssuer = probe.chain.last().issuer;
-    const bool issuerMissing = std::any_of(trust.issues.cbegin(), trust.issues.cend(), [](const CertificateIssue &i) {
-        return i.code == QLatin1String("unknown-issuer");
+    // What ends the column when no anchor from the CA file does: why the chain stops there.
+    const QString lastIssuer = shown.last().issuer;
+    const bool issuerMissing = std::any_of(trust.issues.cbegin(), trust.issues.cend(), [count](const CertificateIssue &i) {
+        return i.depth == count - 1
+            && (i.code == QLatin1String("unknown-issuer") || i.code == QLatin1String("self-signed"));
     });
     auto *card = new ChainCard(m_column);
     Node node;
-    if (trust.trusted && !trust.verifiedChain.isEmpty() && !anchorSent) {
-        node.hasCertificate = true;
-        node.cert = trust.verifiedChain.last();
-        node.roleText = tr("Root CA");
-        node.trustText = tr("Trust anchor: this certificate of your CA file anchors the chain");
-        card->setObjectName(QStringLiteral("chainAnchorCard"));
-        card->setCertificate(node.cert, QStringLiteral("anchor"), node.roleText, tr("from your CA file"),
-                             ChainCard::Trust::Trusted, node.trustText, report.now);
-    } else if (trust.trusted) {
+    if (built && anchorFound) {
         delete card;
         card = nullptr;
     } else if (!trust.attempted) {
@@ -252,9 +282,11 @@ void ChainView::setReport(const InspectionReport &report)
                             .arg(lastIssuer);
         card->setObjectName(QStringLiteral("chainNotVerified"));
         card->setMissing(node.roleText, node.note, "question");
-    } else if (issuerMissing) {
+    } else if (built && issuerMissing) {
         node.roleText = tr("Issuer not found in your CA file");
-        node.note = tr("Looking for: %1\n%2").arg(lastIssuer, trust.error);
+        node.note = shown.last().selfSigned
+            ? tr("The chain ends in a root your CA file does not hold: %1\n%2").arg(shown.last().subject, trust.error)
+            : tr("Looking for: %1\n%2").arg(lastIssuer, trust.error);
         card->setObjectName(QStringLiteral("chainIssuerNotFound"));
         card->setMissing(node.roleText, node.note, "error");
     } else {
@@ -265,14 +297,33 @@ void ChainView::setReport(const InspectionReport &report)
     }
     if (card)
         addNode(card, node);
+
+    // Certificates the server sent that are not part of the chain OpenSSL built.
+    if (built) {
+        for (const CertificateInfo &c : probe.chain) {
+            if (std::any_of(shown.cbegin(), shown.cend(),
+                            [&c](const CertificateInfo &b) { return b.sha256 == c.sha256; }))
+                continue;
+            Node extra;
+            extra.hasCertificate = true;
+            extra.cert = c;
+            extra.roleText = tr("Sent by the server, not part of the chain");
+            extra.trustText = tr("Not used: OpenSSL built the chain without this certificate");
+            auto *unused = new ChainCard(m_column);
+            unused->setObjectName(QStringLiteral("chainCard"));
+            unused->setCertificate(c, QStringLiteral("unused"), extra.roleText, QString(),
+                                   ChainCard::Trust::NotVerified, extra.trustText, report.now);
+            addNode(unused, extra, tr("also sent by the server"));
+        }
+    }
     m_columnLayout->addStretch(1);
     selectCard(0);
 }
 
-void ChainView::addNode(ChainCard *card, const Node &node)
+void ChainView::addNode(ChainCard *card, const Node &node, const QString &linkText)
 {
     if (!m_cards.isEmpty()) {
-        auto *link = new QLabel(tr("\u25BC issued by"), m_column);
+        auto *link = new QLabel(linkText.isEmpty() ? tr("\u25BC issued by") : linkText, m_column);
         link->setTextFormat(Qt::PlainText);
         link->setObjectName(QStringLiteral("chainLink"));
         link->setAlignment(Qt::AlignCenter);

@@ -15,13 +15,19 @@ namespace pgtls::ui {
 
 class ChainCard;
 
-// The chain leaf -> root as cards (Kleopatra-style): the certificates as the server sent them, then
-// the anchor from the CA file when trusted ("from your CA file"), or an explicit "issuer not found
-// in your CA file" node when the chain does not reach it. Selecting a card (click, Tab, Up/Down)
-// shows every field in the details pane, with Copy and Export PEM.
-// objectNames: chainCard (each sent certificate, in order), chainAnchorCard, chainIssuerNotFound,
+// The chain leaf -> root as cards (Kleopatra-style): the chain OpenSSL built (TrustResult::chain),
+// also when verification failed, down to the anchor from the CA file ("from your CA file"), each
+// card with the problems at its own depth (an expired certificate says until when it was valid);
+// an explicit "issuer not found in your CA file" node when the chain does not reach an anchor
+// (the only case that blames the CA file); certificates the server sent that are not part of the
+// built chain last. Without verification (no CA file, or a CA file that could not be read) the
+// certificates as sent. Selecting a card (click, Tab, Up/Down) shows every field in the details
+// pane, with Copy and Export PEM.
+// objectNames: chainCard (each sent certificate), chainAnchorCard (the anchor, when the server did
+// not send it), chainCaFileCard (an intermediate taken from the CA file), chainIssuerNotFound,
 // chainNotTrusted, chainNotVerified (placeholder nodes), chainEmpty, chainDetails (a QTableWidget of
-// field/value; column 1 data(Qt::UserRole) holds the raw value), chainCopy, chainExportPem, chainStatus (the last copy/export outcome). Each card has the property "role".
+// field/value; column 1 data(Qt::UserRole) holds the raw value), chainCopy, chainExportPem, chainStatus (the last copy/export outcome). Each card has the property "role"
+// ("unused" for a sent certificate outside the built chain).
 class ChainView : public QWidget, public ReportView
 {
     Q_OBJECT
@@ -50,7 +56,8 @@ private:
         QString note; // placeholder nodes: what is missing, and why
     };
 
-    void addNode(ChainCard *card, const Node &node);
+    // `linkText` labels the link from the previous node (default: "issued by").
+    void addNode(ChainCard *card, const Node &node, const QString &linkText = QString());
     void showDetails();
     void copyDetails();
     void exportPem();

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "ChainVerifier.h"
 
+#include "ClientFiles.h"
+#include "Endpoint.h"
 #include "OpenSslUtil.h"
-
 #include "SafeFile.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+
+#include <QSet>
 
 #include <cerrno>
 #include <cstring>
@@ -23,6 +26,20 @@
 // Loading through an SSL_CTX of our own keeps openssl.cnf's security level identical to libpq's;
 // the CA file is read once through SafeFile (a FIFO or a device never blocks us) and parsed from
 // memory exactly as OpenSSL's file loader parses it (see loadVerifyLocations()).
+//
+// Revocation lists (initialize_SSL, only when the root file was loaded):
+//   fname = sslcrl; dname = sslcrldir;
+//   both unset and a home directory: fname = ~/.postgresql/root.crl
+//   if ((fname || dname) && X509_STORE_load_locations(cvstore, fname, dname) == 1)
+//       X509_STORE_set_flags(cvstore, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+//   ERR_clear_error();   (a CRL file that does not load is ignored, silently)
+// X509_STORE_load_locations() loads the file first (X509_load_cert_crl_file: certificates and
+// CRLs) and fails without adding the directory when the file does not load; the directory is a
+// X509_LOOKUP_hash_dir(), searched during verification for "<hash>.<n>" (certificates, by subject)
+// and "<hash>.r<n>" (CRLs, by issuer), n = 0, 1, ... until a file is missing or does not load,
+// the first directory that has the name ending the search. We read those same files through
+// SafeFile before verifying (loadHashedDirectories()): for every issuer name of the chain and of
+// the store, until nothing new turns up.
 
 namespace pgtls {
 
@@ -51,6 +68,22 @@ namespace {
         case X509_V_ERR_CERT_SIGNATURE_FAILURE:
         case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
             return QStringLiteral("bad-signature");
+        case X509_V_ERR_CERT_REVOKED:
+            return QStringLiteral("revoked");
+        case X509_V_ERR_UNABLE_TO_GET_CRL:
+            return QStringLiteral("crl-missing");
+        case X509_V_ERR_CRL_HAS_EXPIRED:
+            return QStringLiteral("crl-expired");
+        case X509_V_ERR_CRL_NOT_YET_VALID:
+            return QStringLiteral("crl-not-yet-valid");
+        case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+        case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+        case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+        case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+        case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+        case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+        case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+            return QStringLiteral("crl-invalid");
         default:
             return QStringLiteral("other");
         }
@@ -99,9 +132,8 @@ namespace {
     // X509_load_cert_crl_file_ex() does with the file (PEM_X509_INFO_read_bio_ex() over the whole
     // content, every certificate and CRL into the context's store, the same errors raised), over a
     // memory BIO instead of a FILE. Returns false with OpenSSL's error queue set, as the original.
-    bool loadVerifyLocations(SSL_CTX *ctx, const QByteArray &data)
+    bool loadVerifyLocations(X509_STORE *store, const QByteArray &data, int *crls = nullptr)
     {
-        X509_STORE *store = SSL_CTX_get_cert_store(ctx);
         ossl::BioPtr in(BIO_new_mem_buf(data.constData(), int(data.size())));
         if (!store || !in) {
             ERR_raise(ERR_LIB_X509, ERR_R_BIO_LIB);
@@ -125,16 +157,224 @@ namespace {
                     count++;
             }
             if (item->crl && !failed) {
-                if (!X509_STORE_add_crl(store, item->crl))
+                if (!X509_STORE_add_crl(store, item->crl)) {
                     failed = true;
-                else
+                } else {
                     count++;
+                    if (crls)
+                        ++*crls;
+                }
             }
         }
         if (count == 0 && !failed)
             ERR_raise(ERR_LIB_X509, X509_R_NO_CERTIFICATE_OR_CRL_FOUND);
         sk_X509_INFO_pop_free(inf, X509_INFO_free);
         return count != 0;
+    }
+
+    // X509_load_cert_file() / X509_load_crl_file() with X509_FILETYPE_PEM (what a hash_dir lookup
+    // calls) from bytes: every object up to the end; 0 when the file fails (no object, a block
+    // that does not parse, a store that refuses it), objects added before a failure staying added
+    // as with OpenSSL's loaders. Otherwise the number added.
+    int loadPemObjects(X509_STORE *store, const QByteArray &data, bool crls)
+    {
+        ossl::BioPtr in(BIO_new_mem_buf(data.constData(), int(data.size())));
+        if (!in)
+            return 0;
+        int count = 0;
+        for (;;) {
+            bool added = false;
+            void *object = crls ? static_cast<void *>(PEM_read_bio_X509_CRL(
+                                          in.get(), nullptr, nullptr, const_cast<char *>("")))
+                                : static_cast<void *>(PEM_read_bio_X509_AUX(
+                                          in.get(), nullptr, nullptr, const_cast<char *>("")));
+            if (!object) {
+                const bool atEnd
+                        = ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE && count > 0;
+                ERR_clear_error();
+                return atEnd ? count : 0;
+            }
+            if (crls) {
+                added = X509_STORE_add_crl(store, static_cast<X509_CRL *>(object)) == 1;
+                X509_CRL_free(static_cast<X509_CRL *>(object));
+            } else {
+                added = X509_STORE_add_cert(store, static_cast<X509 *>(object)) == 1;
+                X509_free(static_cast<X509 *>(object));
+            }
+            if (!added)
+                return 0;
+            ++count;
+        }
+    }
+
+    bool storeHas(X509_STORE *store, X509_LOOKUP_TYPE type, const X509_NAME *name)
+    {
+        return X509_OBJECT_idx_by_subject(X509_STORE_get0_objects(store), type, name) >= 0;
+    }
+
+    // At most this many files of an sslcrldir are read (a CRL directory holds a few), and at most
+    // this many bytes in all (each file also within ClientFiles::maxBytes()).
+    constexpr int kMaxHashedFiles = 4096;
+    constexpr qint64 kMaxHashedBytes = 1024LL * 1024 * 1024;
+
+    struct HashedDirectories
+    {
+        QStringList dirs;
+        int filesRead = 0;
+        qint64 bytesRead = 0;
+        bool limited = false;
+        int crls = 0;
+        QStringList notes;
+
+        // What X509_LOOKUP_hash_dir()'s get_cert_by_subject() reads for `name`: in each
+        // directory "<hash>.<n>" (certificates) or "<hash>.r<n>" (CRLs), n = 0, 1, ... until a file
+        // is missing or does not load; the search ends after the first directory that gave the
+        // store an object of that name. A file that is not a regular file within the bound (a
+        // FIFO, a device, a huge file) ends that directory's search, with a note.
+        void lookUp(X509_STORE *store, const X509_NAME *name, bool crl)
+        {
+            int ok = 0;
+            const unsigned long hash = X509_NAME_hash_ex(name, nullptr, nullptr, &ok);
+            if (!ok)
+                return;
+            const QString base
+                    = QStringLiteral("%1").arg(qulonglong(hash), 8, 16, QLatin1Char('0'));
+            const X509_LOOKUP_TYPE type = crl ? X509_LU_CRL : X509_LU_X509;
+            for (const QString &dir : dirs) {
+                for (int n = 0;; ++n) {
+                    if (filesRead >= kMaxHashedFiles || bytesRead >= kMaxHashedBytes) {
+                        if (!limited)
+                            notes << QStringLiteral(
+                                    "the revocation list directory was read up to its limit (%1 "
+                                    "files, %2 MiB); further files were not looked at")
+                                             .arg(kMaxHashedFiles)
+                                             .arg(kMaxHashedBytes / (1024 * 1024));
+                        limited = true;
+                        filesRead = kMaxHashedFiles;
+                        return;
+                    }
+                    const QString path = QStringLiteral("%1/%2.%3%4")
+                                                 .arg(dir, base,
+                                                      crl ? QStringLiteral("r") : QString())
+                                                 .arg(n);
+                    const SafeFileStatus file = SafeFile::read(
+                            path, ClientFiles::maxBytes(QStringLiteral("sslcrldir")));
+                    if (!file.exists)
+                        break;
+                    ++filesRead;
+                    bytesRead += file.data.size();
+                    if (!file.ok()) {
+                        notes << file.error;
+                        break;
+                    }
+                    const int added = loadPemObjects(store, file.data, crl);
+                    if (crl)
+                        crls += added;
+                    if (added == 0)
+                        break;
+                }
+                if (storeHas(store, type, name))
+                    return;
+            }
+        }
+    };
+
+    QByteArray nameKey(const X509_NAME *name)
+    {
+        unsigned char *der = nullptr;
+        const int len = i2d_X509_NAME(name, &der);
+        if (len <= 0)
+            return {};
+        QByteArray key(reinterpret_cast<const char *>(der), len);
+        OPENSSL_free(der);
+        return key;
+    }
+
+    // Every lookup the hash_dir could be asked for while the chain is built and its revocation
+    // checked: the issuer of each certificate sent and of each in the store (certificates only
+    // when the store has none of that subject yet, as X509_STORE_CTX_get_by_subject() asks the
+    // lookups; CRLs always), again for certificates the directories added, until nothing is new.
+    void loadHashedDirectories(X509_STORE *store, STACK_OF(X509) * sent, HashedDirectories &dirs)
+    {
+        QSet<QByteArray> seen;
+        std::vector<X509_NAME *> pending;
+        auto collect = [&](const X509 *cert) {
+            const X509_NAME *issuer = X509_get_issuer_name(cert);
+            const QByteArray key = nameKey(issuer);
+            if (key.isEmpty() || seen.contains(key))
+                return;
+            seen.insert(key);
+            pending.push_back(X509_NAME_dup(issuer));
+        };
+        auto collectStore = [&] {
+            STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store);
+            for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i)
+                if (const X509 *cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i)))
+                    collect(cert);
+        };
+        for (int i = 0; i < sk_X509_num(sent); ++i)
+            collect(sk_X509_value(sent, i));
+        collectStore();
+        while (!pending.empty() && dirs.filesRead < kMaxHashedFiles) {
+            X509_NAME *name = pending.back();
+            pending.pop_back();
+            if (!storeHas(store, X509_LU_X509, name))
+                dirs.lookUp(store, name, false);
+            dirs.lookUp(store, name, true);
+            X509_NAME_free(name);
+            collectStore();
+        }
+        for (X509_NAME *name : pending)
+            X509_NAME_free(name);
+    }
+
+    // initialize_SSL's revocation set-up on `store` (see the top of this file); the outcome into
+    // `result`.
+    void setUpRevocation(X509_STORE *store, STACK_OF(X509) * sent, const CrlSettings &crl,
+                         TrustResult &result)
+    {
+        result.crlFile = crl.file;
+        result.crlFileIsDefault = crl.isDefaultFile;
+        result.crlDir = crl.dir;
+        if (crl.isEmpty())
+            return;
+        bool loaded = true;
+        if (!crl.file.isEmpty()) {
+            const SafeFileStatus file
+                    = SafeFile::read(crl.file, ClientFiles::maxBytes(QStringLiteral("sslcrl")));
+            QString why;
+            if (!file.exists) {
+                // The usual case for the default: nothing to say about a file nobody made.
+                if (!crl.isDefaultFile)
+                    why = QStringLiteral("the CRL file \"%1\" does not exist").arg(crl.file);
+            } else if (!file.ok()) {
+                why = file.error;
+            } else if (!loadVerifyLocations(store, file.data, &result.crlCount)) {
+                why = QStringLiteral("the CRL file \"%1\" could not be loaded: %2")
+                              .arg(crl.file, sslErrMessage(ERR_get_error()));
+            }
+            loaded = file.exists && file.ok() && why.isEmpty();
+            if (!why.isEmpty()) {
+                result.crlNote = why
+                        + QStringLiteral(
+                                "; libpq ignores it without a word, so revocation is not checked");
+                if (!crl.dir.isEmpty())
+                    result.crlNote += QStringLiteral(" (sslcrldir is not searched either)");
+            }
+        }
+        if (loaded && !crl.dir.isEmpty()) {
+            HashedDirectories dirs;
+            dirs.dirs = crl.dir.split(QLatin1Char(':'), Qt::SkipEmptyParts);
+            loadHashedDirectories(store, sent, dirs);
+            result.crlCount += dirs.crls;
+            if (!dirs.notes.isEmpty())
+                result.crlNote = dirs.notes.join(QStringLiteral("; "));
+        }
+        if (loaded) {
+            X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+            result.crlChecked = true;
+        }
+        ERR_clear_error();
     }
 
     struct Run
@@ -165,8 +405,20 @@ namespace {
 
 } // namespace
 
+CrlSettings CrlSettings::forEndpoint(const Endpoint &e, const QString &homeDir)
+{
+    CrlSettings s;
+    s.file = e.extraOptions.value(QStringLiteral("sslcrl"));
+    s.dir = e.extraOptions.value(QStringLiteral("sslcrldir"));
+    if (s.file.isEmpty() && s.dir.isEmpty() && !homeDir.isEmpty()) {
+        s.file = homeDir + QStringLiteral("/.postgresql/root.crl");
+        s.isDefaultFile = true;
+    }
+    return s;
+}
+
 TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QString &caFile,
-                                  const QDateTime &now)
+                                  const QDateTime &now, const CrlSettings &crl)
 {
     TrustResult result;
     result.caFile = caFile;
@@ -229,12 +481,19 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
         ERR_clear_error();
         return result;
     }
-    if (!loadVerifyLocations(sslCtx.get(), file.data)) {
+    X509_STORE *store = SSL_CTX_get_cert_store(sslCtx.get());
+    if (!loadVerifyLocations(store, file.data)) {
         result.error = QStringLiteral("could not read root certificate file \"%1\": %2")
                                .arg(caFile, sslErrMessage(ERR_get_error()));
         ERR_clear_error();
         return result;
     }
+    // The certificates of the CA file, to tell the anchor from a certificate the server sent.
+    QSet<QByteArray> caFileCerts;
+    STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i)
+        if (const X509 *cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i)))
+            caFileCerts.insert(ossl::x509ToDer(cert));
 
     if (sent.isEmpty()) {
         result.error = QStringLiteral("the server sent no certificate");
@@ -254,20 +513,13 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
     }
     X509 *leaf = owned.front().get();
 
-    // The verdict, as the handshake sees it: libpq's verify_cb returns `ok` unchanged.
+    setUpRevocation(store, untrusted.get(), crl, result);
+
+    // The verdict, as the handshake sees it: libpq's verify_cb returns `ok` unchanged, so the
+    // first failure ends the handshake.
     Run verdict = runVerify(sslCtx.get(), leaf, untrusted.get(), now, nullptr);
     if (verdict.ok) {
         result.trusted = true;
-        STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(verdict.ctx.get());
-        for (int i = 0; i < sk_X509_num(chain); i++) {
-            const CertificateInfo info
-                    = CertificateInfo::fromDer(ossl::x509ToDer(sk_X509_value(chain, i)));
-            result.verifiedChain.append(info);
-        }
-        if (!result.verifiedChain.isEmpty()) {
-            result.anchorSha256 = result.verifiedChain.last().sha256;
-            result.anchorSubject = result.verifiedChain.last().subject;
-        }
     } else if (verdict.ctx) {
         const int err = X509_STORE_CTX_get_error(verdict.ctx.get());
         result.opensslError = err;
@@ -282,8 +534,31 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
                                .arg(ossl::takeErrors());
     }
 
-    // Every problem, continuing past each one.
-    runVerify(sslCtx.get(), leaf, untrusted.get(), now, &result.issues);
+    // Every problem, continuing past each one (what `openssl verify -show_chain` does with a
+    // callback that records and returns 1): the chain is then built as far as it goes, to the
+    // anchor when the CA file holds it.
+    Run all = runVerify(sslCtx.get(), leaf, untrusted.get(), now, &result.issues);
+    if (all.ctx) {
+        STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(all.ctx.get());
+        for (int i = 0; i < sk_X509_num(chain); i++)
+            result.chain.append(CertificateInfo::fromDer(ossl::x509ToDer(sk_X509_value(chain, i))));
+    }
+    if (!result.chain.isEmpty()) {
+        const int top = int(result.chain.size()) - 1;
+        bool topUnanchored = false;
+        for (const CertificateIssue &issue : std::as_const(result.issues))
+            topUnanchored = topUnanchored
+                    || (issue.depth == top
+                        && (issue.code == QLatin1String("unknown-issuer")
+                            || issue.code == QLatin1String("self-signed")));
+        const CertificateInfo &last = result.chain.last();
+        if (result.trusted || (!topUnanchored && caFileCerts.contains(last.der))) {
+            result.anchorSha256 = last.sha256;
+            result.anchorSubject = last.subject;
+        }
+    }
+    if (result.trusted)
+        result.verifiedChain = result.chain;
     ERR_clear_error();
     return result;
 }

@@ -500,6 +500,72 @@ Text textFor(const QString &code, const InspectionReport &r)
             QCoreApplication::translate(
                 "pgtls::ProblemCatalog", "Optional: CREATE EXTENSION sslinfo; (allowed on RDS)."),
             warn };
+    // --- issue 11 chain codes ---
+    if (code == QLatin1String("cert-revoked") || code == QLatin1String("crl-missing")
+        || code == QLatin1String("crl-expired")) {
+        const TrustResult &t = r.probe.trust;
+        QStringList lists;
+        if (!t.crlFile.isEmpty())
+            lists << t.crlFile;
+        if (!t.crlDir.isEmpty())
+            lists << QCoreApplication::translate("pgtls::ProblemCatalog", "the directory %1")
+                         .arg(t.crlDir);
+        const QString where = lists.join(QStringLiteral(", "));
+        const QString wanted = code == QLatin1String("cert-revoked") ? QStringLiteral("revoked")
+                                                                     : code;
+        int depth = t.errorDepth;
+        for (const CertificateIssue &i : t.issues)
+            if (i.code == wanted) {
+                depth = i.depth;
+                break;
+            }
+        const CertificateInfo c = t.certificateAt(depth, r.probe.chain);
+        const QString which = depth == 0
+            ? QCoreApplication::translate("pgtls::ProblemCatalog", "the server's certificate (%1)")
+                  .arg(c.subject)
+            : QCoreApplication::translate("pgtls::ProblemCatalog", "the CA certificate %1")
+                  .arg(c.subject);
+        if (code == QLatin1String("cert-revoked"))
+            return { depth == 0 ? QCoreApplication::translate("pgtls::ProblemCatalog",
+                                      "the server certificate has been revoked")
+                                : QCoreApplication::translate("pgtls::ProblemCatalog",
+                                      "a CA certificate of the chain has been revoked"),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The certificate revocation list %1 says that %2 was revoked by its issuer. "
+                    "libpq loads that list together with the root file and refuses the "
+                    "handshake (\"certificate revoked\"), in every sslmode that verifies.")
+                    .arg(where, which),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The server must get a new certificate: a revoked one can never be trusted "
+                    "again. Ask whoever runs the server to install a newly issued certificate "
+                    "(on RDS: rotate the instance's certificate). Do not remove the revocation "
+                    "list to get past this.") };
+        if (code == QLatin1String("crl-missing"))
+            return { QCoreApplication::translate("pgtls::ProblemCatalog",
+                         "no revocation list for a certificate of the chain"),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Revocation checking is on, because %1 loaded: libpq then sets "
+                    "X509_V_FLAG_CRL_CHECK_ALL, and every certificate of the chain, the root "
+                    "included, needs a current revocation list from its issuer. None was found "
+                    "for %2 (issued by %3), so libpq fails with \"unable to get certificate "
+                    "CRL\".")
+                    .arg(where, which, c.issuer),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Add the revocation list of %1 to %2 (in sslcrldir: as <hash>.r0, see "
+                    "openssl rehash), or stop checking revocation: unset sslcrl and sslcrldir "
+                    "and remove ~/.postgresql/root.crl.")
+                    .arg(c.issuer, where) };
+        return { QCoreApplication::translate("pgtls::ProblemCatalog",
+                     "a revocation list is out of date"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "The revocation list of %1's issuer in %2 is past its next update, so libpq "
+                "refuses the chain (\"CRL has expired\").")
+                .arg(c.subject, where),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Download the issuer's current revocation list into %1.")
+                .arg(where) };
+    }
+    // --- end chain codes ---
     return { QCoreApplication::translate("pgtls::ProblemCatalog", "problem"),
         QCoreApplication::translate("pgtls::ProblemCatalog", "See the detail."), QString() };
 }
@@ -570,7 +636,12 @@ QStringList ProblemCatalog::knownCodes()
              QStringLiteral("tls-terminated-by-proxy"), QStringLiteral("tls-parameters-differ"),
              QStringLiteral("sslinfo-missing"), QStringLiteral("server-flood"),
              QStringLiteral("channel-binding-unavailable"), QStringLiteral("server-view-incomplete"),
-             QStringLiteral("client-file-unsafe"), QStringLiteral("prefer-falls-back") };
+             QStringLiteral("client-file-unsafe"), QStringLiteral("prefer-falls-back"),
+             // --- issue 11 chain codes ---
+             QStringLiteral("cert-revoked"), QStringLiteral("crl-missing"),
+             QStringLiteral("crl-expired"),
+             // --- end chain codes ---
+    };
 }
 
 } // namespace pgtls

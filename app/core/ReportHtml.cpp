@@ -4,6 +4,7 @@
 #include "SafeText.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 namespace pgtls {
 
@@ -199,10 +200,49 @@ QString ReportHtml::render(const InspectionReport &r)
                         .arg(p.trust.anchorSubject))
                     + QStringLiteral("<br /><span class=\"mono\">%1</span>")
                           .arg(esc(p.trust.anchorSha256)));
-        else
-            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"),
-                esc(QCoreApplication::translate("pgtls::ReportHtml", "NOT trusted: %1")
-                        .arg(p.trust.error)));
+        else {
+            QString text = esc(QCoreApplication::translate("pgtls::ReportHtml", "NOT trusted: %1")
+                                   .arg(p.trust.error));
+            if (!p.trust.anchorSha256.isEmpty())
+                text += QStringLiteral("<br />")
+                    + esc(QCoreApplication::translate("pgtls::ReportHtml",
+                        "The chain reaches %1 of %2 (that file holds its anchor).")
+                              .arg(p.trust.anchorSubject, p.trust.caFile))
+                    + QStringLiteral("<br /><span class=\"mono\">%1</span>")
+                          .arg(esc(p.trust.anchorSha256));
+            else if (!p.trust.chain.isEmpty())
+                text += QStringLiteral("<br />")
+                    + esc(QCoreApplication::translate(
+                        "pgtls::ReportHtml", "No certificate of %1 anchors the chain.")
+                              .arg(p.trust.caFile));
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"), text);
+            for (const CertificateIssue &i : p.trust.issues) {
+                const CertificateInfo c = p.trust.certificateAt(i.depth, p.chain);
+                QString when;
+                if (i.code == QLatin1String("expired") && c.notAfter.isValid())
+                    when = QCoreApplication::translate("pgtls::ReportHtml", " (valid until %1)")
+                               .arg(c.notAfter.toString(Qt::ISODate));
+                else if (i.code == QLatin1String("not-yet-valid") && c.notBefore.isValid())
+                    when = QCoreApplication::translate("pgtls::ReportHtml", " (valid from %1)")
+                               .arg(c.notBefore.toString(Qt::ISODate));
+                h += row(QCoreApplication::translate("pgtls::ReportHtml", "Problem at depth %1")
+                             .arg(i.depth),
+                    esc(QStringLiteral("%1: %2: %3%4").arg(c.subject, i.code, i.detail, when)));
+            }
+        }
+        if (p.trust.attempted)
+            h += row(QCoreApplication::translate("pgtls::ReportHtml", "Revocation"),
+                esc(p.trust.crlChecked
+                        ? QCoreApplication::translate("pgtls::ReportHtml",
+                            "checked against %1 (%2 CRLs)")
+                              .arg(QStringList { p.trust.crlFile, p.trust.crlDir }
+                                       .filter(QRegularExpression(QStringLiteral(".")))
+                                       .join(QStringLiteral(", ")))
+                              .arg(p.trust.crlCount)
+                        : QCoreApplication::translate("pgtls::ReportHtml", "not checked"))
+                    + (p.trust.crlNote.isEmpty()
+                            ? QString()
+                            : QStringLiteral("<br />") + esc(p.trust.crlNote)));
         h += QStringLiteral("</table>\n");
     }
 

@@ -119,20 +119,45 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
     for (const CertificateInfo &c : p.chain)
         chain.append(certificateToJson(c));
 
+    // Every issue at every depth of the chain OpenSSL built; "error" is OpenSSL's text ("detail"
+    // the same, kept for earlier readers), "subject" the certificate it is about.
     QJsonArray issues;
     for (const CertificateIssue &i : p.trust.issues) {
+        const CertificateInfo about = p.trust.certificateAt(i.depth, p.chain);
         issues.append(QJsonObject{ { QStringLiteral("depth"), i.depth },
                                    { QStringLiteral("code"), i.code },
-                                   { QStringLiteral("detail"), i.detail } });
+                                   { QStringLiteral("error"), i.detail },
+                                   { QStringLiteral("detail"), i.detail },
+                                   { QStringLiteral("openssl_error"), i.opensslError },
+                                   { QStringLiteral("subject"), stringOrNull(about.subject) },
+                                   { QStringLiteral("sha256"), stringOrNull(about.sha256) } });
     }
+    // The chain OpenSSL built, leaf .. anchor (or the highest certificate it reached).
+    QJsonArray builtChain;
+    for (const CertificateInfo &c : p.trust.chain)
+        builtChain.append(c.sha256);
+    const QJsonObject crl{
+        { QStringLiteral("checked"), p.trust.crlChecked },
+        { QStringLiteral("file"), stringOrNull(p.trust.crlFile) },
+        { QStringLiteral("file_is_default"), p.trust.crlFileIsDefault },
+        { QStringLiteral("dir"), stringOrNull(p.trust.crlDir) },
+        { QStringLiteral("loaded"), p.trust.crlCount },
+        { QStringLiteral("note"), stringOrNull(p.trust.crlNote) },
+    };
     QJsonObject trust{
         { QStringLiteral("trusted"), p.trust.trusted },
         { QStringLiteral("verified"), p.trust.attempted },
         { QStringLiteral("ca_file"), stringOrNull(p.trust.caFile) },
+        // The CA-file certificate that anchors the chain, trusted or not (an expired leaf under a
+        // root of the file has it); null when the file holds no certificate the chain reaches.
         { QStringLiteral("anchor_sha256"), stringOrNull(p.trust.anchorSha256) },
         { QStringLiteral("anchor_subject"), stringOrNull(p.trust.anchorSubject) },
         { QStringLiteral("error"), stringOrNull(p.trust.error) },
+        { QStringLiteral("openssl_error"), p.trust.opensslError },
+        { QStringLiteral("error_depth"), p.trust.errorDepth },
         { QStringLiteral("issues"), issues },
+        { QStringLiteral("chain"), builtChain },
+        { QStringLiteral("crl"), crl },
     };
 
     QJsonValue hostMatch = QJsonValue::Null;

@@ -56,6 +56,24 @@ QString validity(const CertificateInfo &c, const QDateTime &now)
               .arg(now.daysTo(c.notAfter));
 }
 
+// One problem of the chain: its depth, the certificate's subject, OpenSSL's words and, for a
+// validity problem, the date that decides it.
+QString issueLine(const CertificateIssue &i, const CertificateInfo &c)
+{
+    QString when;
+    if (i.code == QLatin1String("expired") && c.notAfter.isValid())
+        when = QCoreApplication::translate("pgtls::TextReport", " (valid until %1)")
+                   .arg(c.notAfter.toString(Qt::ISODate));
+    else if (i.code == QLatin1String("not-yet-valid") && c.notBefore.isValid())
+        when = QCoreApplication::translate("pgtls::TextReport", " (valid from %1)")
+                   .arg(c.notBefore.toString(Qt::ISODate));
+    return QCoreApplication::translate("pgtls::TextReport", "               [%1] %2: %3: %4%5")
+        .arg(i.depth)
+        .arg(c.isNull() ? QCoreApplication::translate("pgtls::TextReport", "(unknown)")
+                        : f(c.subject),
+            f(i.code), f(i.detail), when);
+}
+
 QString keyText(const CertificateInfo &c)
 {
     QString k = QStringLiteral("%1 %2").arg(f(c.keyType)).arg(c.keyBits);
@@ -170,11 +188,60 @@ QString TextReport::render(const InspectionReport &r)
             s << QCoreApplication::translate("pgtls::TextReport", "Trust        NOT trusted: %1")
                      .arg(f(p.trust.error))
               << '\n';
-            for (const CertificateIssue &i : p.trust.issues)
-                s << QCoreApplication::translate("pgtls::TextReport", "             [%1] %2: %3")
-                         .arg(i.depth)
-                         .arg(f(i.code), f(i.detail))
+            if (!p.trust.anchorSha256.isEmpty())
+                s << QCoreApplication::translate("pgtls::TextReport",
+                         "             the chain reaches %1 of %2 (that file holds its anchor)")
+                         .arg(f(p.trust.anchorSubject), f(p.trust.caFile))
                   << '\n';
+            else if (!p.trust.chain.isEmpty())
+                s << QCoreApplication::translate("pgtls::TextReport",
+                         "             no certificate of %1 anchors the chain")
+                         .arg(f(p.trust.caFile))
+                  << '\n';
+            if (!p.trust.chain.isEmpty()) {
+                s << QCoreApplication::translate(
+                         "pgtls::TextReport", "             chain built by OpenSSL (leaf first):")
+                  << '\n';
+                for (int i = 0; i < p.trust.chain.size(); ++i) {
+                    const CertificateInfo &c = p.trust.chain.at(i);
+                    s << QStringLiteral("               [%1] %2").arg(i).arg(f(c.subject));
+                    if (i == p.trust.chain.size() - 1 && c.sha256 == p.trust.anchorSha256)
+                        s << QCoreApplication::translate(
+                            "pgtls::TextReport", "  (anchor, from the CA file)");
+                    s << '\n';
+                }
+            }
+            s << QCoreApplication::translate(
+                     "pgtls::TextReport", "             every problem (depth, certificate):")
+              << '\n';
+            for (const CertificateIssue &i : p.trust.issues)
+                s << issueLine(i, p.trust.certificateAt(i.depth, p.chain)) << '\n';
+        }
+        if (p.trust.attempted) {
+            if (p.trust.crlChecked) {
+                QStringList where;
+                if (!p.trust.crlFile.isEmpty())
+                    where << f(p.trust.crlFile);
+                if (!p.trust.crlDir.isEmpty())
+                    where << QCoreApplication::translate("pgtls::TextReport", "directory %1")
+                                 .arg(f(p.trust.crlDir));
+                s << QCoreApplication::translate("pgtls::TextReport",
+                         "Revocation   checked against %1 (%2 CRLs; every certificate of the "
+                         "chain needs a CRL of its issuer)")
+                         .arg(where.join(QStringLiteral(", ")))
+                         .arg(p.trust.crlCount)
+                  << '\n';
+            } else {
+                s << QCoreApplication::translate("pgtls::TextReport", "Revocation   not checked")
+                  << (p.trust.crlNote.isEmpty()
+                             ? QCoreApplication::translate("pgtls::TextReport",
+                                 " (no revocation list: sslcrl, sslcrldir and "
+                                 "~/.postgresql/root.crl are not in use)")
+                             : QStringLiteral(": ") + f(p.trust.crlNote))
+                  << '\n';
+            }
+            if (p.trust.crlChecked && !p.trust.crlNote.isEmpty())
+                s << QStringLiteral("             %1").arg(f(p.trust.crlNote)) << '\n';
         }
         if (p.hostMatch) {
             const HostMatch &h = *p.hostMatch;

@@ -420,8 +420,13 @@ void TlsProbe::handshakeDone()
         fail(QStringLiteral("no-certificate"), tr("the server sent no certificate"));
         return;
     }
+    // libpq loads the revocation lists only together with the root file (initialize_SSL).
     if (m_rootCert.verifies)
-        m_result.trust = ChainVerifier::verify(m_result.chain, m_rootCert.path, m_now);
+        m_result.trust = ChainVerifier::verify(
+                m_result.chain, m_rootCert.path, m_now,
+                CrlSettings::forEndpoint(m_endpoint, m_homeDir.isEmpty()
+                                                 ? RootCert::libpqHomeDirectory()
+                                                 : m_homeDir));
     m_result.trust.caFile = m_rootCert.path;
     if (!m_endpoint.host.isEmpty())
         m_result.hostMatch = HostMatcher::match(m_endpoint.host, m_result.chain.first());

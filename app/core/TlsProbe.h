@@ -38,6 +38,10 @@ public:
     void start(const Endpoint &endpoint, const RootCertResolution &rootCert, int timeoutMs,
                const QDateTime &now = QDateTime::currentDateTimeUtc());
     void cancel();
+    // libpq's home directory, for the default revocation list ~/.postgresql/root.crl (as
+    // PgSession::Options::homeDirectory); empty (the default): RootCert::libpqHomeDirectory().
+    // Takes effect at the next start().
+    void setHomeDirectory(const QString &homeDir) { m_homeDir = homeDir; }
     bool isRunning() const { return m_running; }
     const ProbeResult &result() const { return m_result; }
 
@@ -71,6 +75,7 @@ private:
 
     Endpoint m_endpoint;
     RootCertResolution m_rootCert;
+    QString m_homeDir;
     QDateTime m_now;
     int m_timeoutMs = 10000;
     ProbeResult m_result;

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "CertBuilder.h"
 #include "ChainVerifier.h"
+#include "Endpoint.h"
+#include "OpenSslUtil.h"
 
+#include "../support/TestCerts.h"
+
+#include <QDir>
 #include <QFile>
 #include <QHash>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -39,8 +46,24 @@ private slots:
     void aCaFileThatIsNotAFileIsRefusedAtOnce_data();
     void aCaFileThatIsNotAFileIsRefusedAtOnce();
     void aCrlInTheCaFileIsLoadedAsOpenSslLoadsIt();
+    void revocationAgreesWithOpenSslVerify_data();
+    void revocationAgreesWithOpenSslVerify();
+    void aCrlFileThatDoesNotLoadLeavesRevocationUnchecked_data();
+    void aCrlFileThatDoesNotLoadLeavesRevocationUnchecked();
+    void aMissingDefaultRootCrlIsNotWorthANote();
+    void theCrlSettingsAreLibpqs_data();
+    void theCrlSettingsAreLibpqs();
+    void aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt_data();
+    void aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt();
+    void aFifoInTheCrlDirectoryIsNotWaitedFor();
 
 private:
+    // CRLs by spec: "inter>leaf,expired-leaf" (by inter, revoking those), "root>" (revoking
+    // nothing), "inter~" (by inter, revoking nothing, past its next update at m_now).
+    QByteArray crlsFor(const QStringList &specs) const;
+    // `openssl verify -crl_check_all` at m_now: "ok", or the first "error N at D" it prints.
+    QString opensslVerify(const QStringList &sent, const QString &caFile,
+                          const QStringList &crlArgs) const;
     IssuedCert make(const QString &cn, bool ca, const QDateTime &from, const QDateTime &to,
                     const IssuedCert *issuer);
     QString writeFile(const QString &name, const QByteArray &content) const;
@@ -135,55 +158,56 @@ void TestChainVerifier::verifiesLikeLibpq_data()
     QTest::addColumn<bool>("trusted");
     QTest::addColumn<int>("opensslError");
     QTest::addColumn<int>("errorDepth");
-    QTest::addColumn<QString>("anchor");
-    QTest::addColumn<int>("chainLength");
+    QTest::addColumn<QString>("anchor"); // the CA-file certificate the chain reaches, trusted or not
+    QTest::addColumn<int>("chainLength"); // of verifiedChain
+    QTest::addColumn<int>("builtLength"); // of the chain OpenSSL built, also when it fails
 
     const QStringList leafAndInter { u"leaf"_s, u"inter"_s };
     QTest::newRow("the chain is trusted when the CA file holds the root and the server sends leaf "
                   "and intermediate")
-            << leafAndInter << QStringList { u"root"_s } << true << 0 << -1 << u"root"_s << 3;
+            << leafAndInter << QStringList { u"root"_s } << true << 0 << -1 << u"root"_s << 3 << 3;
     QTest::newRow("the issuer is unknown when the server sends only the leaf and the CA file only "
                   "the root")
             << QStringList { u"leaf"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 0 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 0 << QString() << 0 << 1;
     QTest::newRow("an intermediate alone in the CA file is no anchor (no partial chains)")
             << leafAndInter << QStringList { u"inter"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) << 1 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) << 1 << QString() << 0 << 2;
     QTest::newRow("the chain is trusted when the CA file holds intermediate and root and the "
                   "server sends only the leaf")
             << QStringList { u"leaf"_s } << QStringList { u"inter"_s, u"root"_s } << true << 0 << -1
-            << u"root"_s << 3;
-    QTest::newRow("an expired leaf fails at now")
+            << u"root"_s << 3 << 3;
+    QTest::newRow("an expired leaf fails at now, its chain still built to the root of the CA file")
             << QStringList { u"expired-leaf"_s, u"inter"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_CERT_HAS_EXPIRED) << 0 << QString() << 0;
-    QTest::newRow("a leaf that is not yet valid fails at now")
+            << int(X509_V_ERR_CERT_HAS_EXPIRED) << 0 << u"root"_s << 0 << 3;
+    QTest::newRow("a leaf that is not yet valid fails at now, its chain still built to the root")
             << QStringList { u"future-leaf"_s, u"inter"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_CERT_NOT_YET_VALID) << 0 << QString() << 0;
+            << int(X509_V_ERR_CERT_NOT_YET_VALID) << 0 << u"root"_s << 0 << 3;
     QTest::newRow("a chain to another CA has an unknown issuer")
             << leafAndInter << QStringList { u"other-root"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0 << 2;
     QTest::newRow("a self-signed leaf not in the CA file is refused")
             << QStringList { u"self-leaf"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) << 0 << QString() << 0;
+            << int(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) << 0 << QString() << 0 << 1;
     QTest::newRow("a self-signed leaf that is itself the CA file is trusted")
             << QStringList { u"self-leaf"_s } << QStringList { u"self-leaf"_s } << true << 0 << -1
-            << u"self-leaf"_s << 1;
-    QTest::newRow("a leaf whose signature was tampered with is refused")
+            << u"self-leaf"_s << 1 << 1;
+    QTest::newRow("a leaf whose signature was tampered with is refused, under the root it claims")
             << QStringList { u"tampered-leaf"_s, u"inter"_s } << QStringList { u"root"_s } << false
-            << int(X509_V_ERR_CERT_SIGNATURE_FAILURE) << 0 << QString() << 0;
+            << int(X509_V_ERR_CERT_SIGNATURE_FAILURE) << 0 << u"root"_s << 0 << 3;
     QTest::newRow("a root sent by the server does not make it trusted")
             << QStringList { u"leaf"_s, u"inter"_s, u"other-root"_s } << QStringList { u"root"_s }
-            << true << 0 << -1 << u"root"_s << 3;
+            << true << 0 << -1 << u"root"_s << 3 << 3;
     QTest::newRow(
             "a chain ending in a root the CA file lacks is a self-signed certificate in the chain")
             << QStringList { u"leaf"_s, u"inter"_s, u"root"_s } << QStringList { u"other-root"_s }
-            << false << int(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) << 2 << QString() << 0;
+            << false << int(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) << 2 << QString() << 0 << 3;
     QTest::newRow("the right anchor is found in a CA file of many certificates")
             << leafAndInter << QStringList { u"rds"_s, u"root"_s, u"other-root"_s } << true << 0
-            << -1 << u"root"_s << 3;
+            << -1 << u"root"_s << 3 << 3;
     QTest::newRow("the RDS bundle alone does not trust a lab chain")
             << leafAndInter << QStringList { u"rds"_s } << false
-            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0;
+            << int(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) << 1 << QString() << 0 << 2;
 }
 
 void TestChainVerifier::verifiesLikeLibpq()
@@ -195,6 +219,7 @@ void TestChainVerifier::verifiesLikeLibpq()
     QFETCH(int, errorDepth);
     QFETCH(QString, anchor);
     QFETCH(int, chainLength);
+    QFETCH(int, builtLength);
     if (caFile.contains(u"rds"_s) && m_rdsBundle.isEmpty())
         QFAIL("the RDS global bundle snapshot is missing from resources/rds");
 
@@ -206,15 +231,22 @@ void TestChainVerifier::verifiesLikeLibpq()
     QCOMPARE(r.opensslError, opensslError);
     QCOMPARE(r.errorDepth, errorDepth);
     QCOMPARE(r.verifiedChain.size(), chainLength);
-    if (trusted) {
+    QCOMPARE(r.chain.size(), builtLength);
+    QCOMPARE(r.chain.first().der, m_certs.value(sent.first()).der);
+    if (anchor.isEmpty()) {
+        QVERIFY(r.anchorSha256.isEmpty());
+        QVERIFY(r.anchorSubject.isEmpty());
+    } else {
         const CertificateInfo expected = CertificateInfo::fromDer(m_certs.value(anchor).der);
         QCOMPARE(r.anchorSha256, expected.sha256);
         QCOMPARE(r.anchorSubject, expected.subject);
+        QCOMPARE(r.chain.last().sha256, expected.sha256);
+    }
+    if (trusted) {
         QCOMPARE(r.verifiedChain.first().der, m_certs.value(sent.first()).der);
         QVERIFY(r.error.isEmpty());
         QVERIFY(r.issues.isEmpty());
     } else {
-        QVERIFY(r.anchorSha256.isEmpty());
         // The text is OpenSSL's, followed by which certificate it is about.
         QVERIFY2(r.error.startsWith(
                          QString::fromLatin1(X509_verify_cert_error_string(opensslError))),
@@ -414,6 +446,314 @@ void TestChainVerifier::aCrlInTheCaFileIsLoadedAsOpenSslLoadsIt()
     const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }), path, m_now);
     QCOMPARE(r.error.startsWith(u"could not read root certificate file"_s), loaded != 1);
     QCOMPARE(r.trusted, loaded == 1);
+}
+
+QByteArray TestChainVerifier::crlsFor(const QStringList &specs) const
+{
+    QByteArray pem;
+    for (const QString &spec : specs) {
+        const bool expired = spec.endsWith(u'~');
+        const QString issuer = spec.section(QRegularExpression(u"[>~]"_s), 0, 0);
+        QList<QByteArray> revoked;
+        for (const QString &name : spec.section(u'>', 1).split(u',', Qt::SkipEmptyParts))
+            revoked << m_certs.value(name).der;
+        pem += expired ? test::makeCrl(m_certs.value(issuer), revoked, m_now.addDays(-10),
+                                       m_now.addDays(-1))
+                       : test::makeCrl(m_certs.value(issuer), revoked, m_now.addDays(-1),
+                                       m_now.addDays(7));
+    }
+    return pem;
+}
+
+QString TestChainVerifier::opensslVerify(const QStringList &sent, const QString &caFile,
+                                         const QStringList &crlArgs) const
+{
+    QStringList args { u"verify"_s, u"-crl_check_all"_s, u"-attime"_s,
+                       QString::number(m_now.toSecsSinceEpoch()), u"-CAfile"_s, caFile };
+    args << crlArgs;
+    if (sent.size() > 1) {
+        QByteArray pem;
+        for (const QString &name : sent.mid(1))
+            pem += m_certs.value(name).pem;
+        args << u"-untrusted"_s << writeFile(u"untrusted.pem"_s, pem);
+    }
+    args << writeFile(u"leaf-to-verify.pem"_s, m_certs.value(sent.first()).pem);
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(u"openssl"_s, args);
+    if (!p.waitForFinished(20000))
+        return u"openssl did not finish: "_s + p.errorString();
+    const QString out = QString::fromLocal8Bit(p.readAll());
+    const QRegularExpressionMatch m
+            = QRegularExpression(u"error (\\d+) at (\\d+) depth"_s).match(out);
+    if (m.hasMatch())
+        return u"error %1 at %2"_s.arg(m.captured(1), m.captured(2));
+    return p.exitCode() == 0 && out.contains(u": OK"_s) ? u"ok"_s : out;
+}
+
+// The chain root -> intermediate -> leaf with CRLs of its issuers, checked as libpq checks it
+// (X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL) and by `openssl verify -crl_check_all`.
+void TestChainVerifier::revocationAgreesWithOpenSslVerify_data()
+{
+    QTest::addColumn<QStringList>("sent");
+    QTest::addColumn<QStringList>("crls");
+    QTest::addColumn<int>("opensslError");
+    QTest::addColumn<int>("errorDepth");
+    QTest::addColumn<QStringList>("codes"); // every issue, "depth:code"
+
+    const QStringList leafAndInter { u"leaf"_s, u"inter"_s };
+    QTest::newRow("a chain whose every issuer published a CRL revoking nothing is trusted")
+            << leafAndInter << QStringList { u"inter>"_s, u"root>"_s } << 0 << -1 << QStringList();
+    QTest::newRow("a leaf revoked by its issuer is refused as revoked")
+            << leafAndInter << QStringList { u"inter>leaf"_s, u"root>"_s }
+            << int(X509_V_ERR_CERT_REVOKED) << 0 << QStringList { u"0:revoked"_s };
+    QTest::newRow("a revoked intermediate is refused at depth 1")
+            << leafAndInter << QStringList { u"inter>"_s, u"root>inter"_s }
+            << int(X509_V_ERR_CERT_REVOKED) << 1 << QStringList { u"1:revoked"_s };
+    QTest::newRow("without a CRL of the root, the intermediate and the root itself have no CRL "
+                  "(CRL_CHECK_ALL)")
+            << leafAndInter << QStringList { u"inter>"_s } << int(X509_V_ERR_UNABLE_TO_GET_CRL)
+            << 1 << QStringList { u"1:crl-missing"_s, u"2:crl-missing"_s };
+    QTest::newRow("without a CRL of the intermediate, the leaf has no CRL")
+            << leafAndInter << QStringList { u"root>"_s } << int(X509_V_ERR_UNABLE_TO_GET_CRL)
+            << 0 << QStringList { u"0:crl-missing"_s };
+    QTest::newRow("a CRL past its next update is refused as expired")
+            << leafAndInter << QStringList { u"inter~"_s, u"root>"_s }
+            << int(X509_V_ERR_CRL_HAS_EXPIRED) << 0 << QStringList { u"0:crl-expired"_s };
+    QTest::newRow("an expired leaf that is also revoked fails first as revoked, and has both")
+            << QStringList { u"expired-leaf"_s, u"inter"_s }
+            << QStringList { u"inter>expired-leaf"_s, u"root>"_s } << int(X509_V_ERR_CERT_REVOKED)
+            << 0 << QStringList { u"0:revoked"_s, u"0:expired"_s };
+}
+
+void TestChainVerifier::revocationAgreesWithOpenSslVerify()
+{
+    QFETCH(QStringList, sent);
+    QFETCH(QStringList, crls);
+    QFETCH(int, opensslError);
+    QFETCH(int, errorDepth);
+    QFETCH(QStringList, codes);
+
+    const QString caFile = caFileFor({ u"root"_s });
+    const QString crlFile = writeFile(u"crls.pem"_s, crlsFor(crls));
+    CrlSettings settings;
+    settings.file = crlFile;
+    const TrustResult r = ChainVerifier::verify(chainOf(sent), caFile, m_now, settings);
+
+    // The reference: OpenSSL's own command line with the same files.
+    const QString reference = opensslVerify(sent, caFile, { u"-CRLfile"_s, crlFile });
+    QCOMPARE(reference, opensslError == 0 ? u"ok"_s
+                                          : u"error %1 at %2"_s.arg(opensslError).arg(errorDepth));
+
+    QVERIFY(r.crlChecked);
+    QCOMPARE(r.crlFile, crlFile);
+    QVERIFY2(r.crlNote.isEmpty(), qPrintable(r.crlNote));
+    QCOMPARE(r.crlCount, int(crls.size()));
+    QCOMPARE(r.trusted, opensslError == 0);
+    QCOMPARE(r.opensslError, opensslError);
+    QCOMPARE(r.errorDepth, errorDepth);
+    if (opensslError != 0)
+        QVERIFY2(r.error.startsWith(
+                         QString::fromLatin1(X509_verify_cert_error_string(opensslError))),
+                 qPrintable(r.error));
+    QStringList found;
+    for (const CertificateIssue &issue : r.issues) {
+        found << u"%1:%2"_s.arg(issue.depth).arg(issue.code);
+        QVERIFY(!r.certificateAt(issue.depth, {}).isNull());
+    }
+    for (const QString &code : codes)
+        QVERIFY2(found.contains(code), qPrintable(found.join(u", "_s)));
+    QVERIFY2(found.size() == codes.size(), qPrintable(found.join(u", "_s)));
+    // Revoked or not, the chain is built to the root of the CA file.
+    QCOMPARE(r.chain.size(), 3);
+    QCOMPARE(r.anchorSha256, CertificateInfo::fromDer(m_certs.value(u"root"_s).der).sha256);
+}
+
+// libpq's X509_STORE_load_locations() fails on such a file, leaves the flags unset and clears the
+// error: the chain verifies without any revocation check, and the report says why.
+void TestChainVerifier::aCrlFileThatDoesNotLoadLeavesRevocationUnchecked_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("note");
+    QTest::newRow("a named sslcrl that does not exist is ignored, and said so")
+            << u"missing"_s << u"does not exist"_s;
+    QTest::newRow("an sslcrl of plain text is ignored, and said so")
+            << u"text"_s << u"could not be loaded: no certificate or crl found"_s;
+    QTest::newRow("a directory as sslcrl is ignored, and said so")
+            << u"directory"_s << u"directory"_s;
+}
+
+void TestChainVerifier::aCrlFileThatDoesNotLoadLeavesRevocationUnchecked()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, note);
+    CrlSettings settings;
+    settings.file = kind == u"missing"_s ? m_dir.filePath(u"no-such.crl"_s)
+            : kind == u"text"_s          ? writeFile(u"text.crl"_s, "not a revocation list\n")
+                                         : m_dir.path();
+    // A directory that would revoke the leaf is not searched either (the file failed first).
+    const QString dir = m_dir.filePath(u"crl-dir-after-bad-file"_s);
+    QVERIFY(QDir().mkpath(dir));
+    settings.dir = dir;
+    const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }),
+                                                caFileFor({ u"root"_s }), m_now, settings);
+    QVERIFY(!r.crlChecked);
+    QVERIFY2(r.trusted, qPrintable(r.error));
+    QVERIFY2(r.crlNote.contains(note, Qt::CaseInsensitive), qPrintable(r.crlNote));
+    QVERIFY2(r.crlNote.contains(u"revocation is not checked"_s), qPrintable(r.crlNote));
+    QVERIFY2(r.crlNote.contains(u"sslcrldir is not searched"_s), qPrintable(r.crlNote));
+}
+
+void TestChainVerifier::aMissingDefaultRootCrlIsNotWorthANote()
+{
+    CrlSettings settings;
+    settings.file = m_dir.filePath(u"home/.postgresql/root.crl"_s);
+    settings.isDefaultFile = true;
+    const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }),
+                                                caFileFor({ u"root"_s }), m_now, settings);
+    QVERIFY(r.trusted);
+    QVERIFY(!r.crlChecked);
+    QVERIFY2(r.crlNote.isEmpty(), qPrintable(r.crlNote));
+    QCOMPARE(r.crlFile, settings.file);
+    QVERIFY(r.crlFileIsDefault);
+}
+
+void TestChainVerifier::theCrlSettingsAreLibpqs_data()
+{
+    QTest::addColumn<QString>("sslcrl");
+    QTest::addColumn<QString>("sslcrldir");
+    QTest::addColumn<QString>("home");
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("dir");
+    QTest::addColumn<bool>("isDefault");
+    QTest::newRow("neither set: ~/.postgresql/root.crl")
+            << QString() << QString() << u"/home/u"_s << u"/home/u/.postgresql/root.crl"_s
+            << QString() << true;
+    QTest::newRow("neither set and no home directory: no CRL at all")
+            << QString() << QString() << QString() << QString() << QString() << false;
+    QTest::newRow("sslcrl set: that file only") << u"/etc/x.crl"_s << QString() << u"/home/u"_s
+                                                << u"/etc/x.crl"_s << QString() << false;
+    QTest::newRow("sslcrldir set: that directory and no default file")
+            << QString() << u"/etc/crls"_s << u"/home/u"_s << QString() << u"/etc/crls"_s << false;
+    QTest::newRow("both set: both") << u"/etc/x.crl"_s << u"/etc/crls"_s << u"/home/u"_s
+                                    << u"/etc/x.crl"_s << u"/etc/crls"_s << false;
+}
+
+void TestChainVerifier::theCrlSettingsAreLibpqs()
+{
+    QFETCH(QString, sslcrl);
+    QFETCH(QString, sslcrldir);
+    QFETCH(QString, home);
+    QFETCH(QString, file);
+    QFETCH(QString, dir);
+    QFETCH(bool, isDefault);
+    Endpoint e;
+    if (!sslcrl.isEmpty())
+        e.extraOptions.insert(u"sslcrl"_s, sslcrl);
+    if (!sslcrldir.isEmpty())
+        e.extraOptions.insert(u"sslcrldir"_s, sslcrldir);
+    const CrlSettings s = CrlSettings::forEndpoint(e, home);
+    QCOMPARE(s.file, file);
+    QCOMPARE(s.dir, dir);
+    QCOMPARE(s.isDefaultFile, isDefault);
+}
+
+// sslcrldir is an X509_LOOKUP_hash_dir(): "<hash>.r<n>" files (made here by `openssl rehash`)
+// are found by the issuer's name, and `openssl verify -CApath` (the same lookup) agrees.
+void TestChainVerifier::aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt_data()
+{
+    QTest::addColumn<QStringList>("crls");      // one file each
+    QTest::addColumn<QStringList>("dirCerts");  // certificates in the directory, one file each
+    QTest::addColumn<QString>("caRoot");        // the CA file
+    QTest::addColumn<QString>("expected");      // opensslVerify()'s words
+    QTest::addColumn<QString>("code");          // of the first issue, or empty
+    QTest::newRow("a leaf revoked in a CRL of the directory is refused")
+            << QStringList { u"inter>leaf"_s, u"root>"_s } << QStringList() << u"root"_s
+            << u"error %1 at 0"_s.arg(int(X509_V_ERR_CERT_REVOKED)) << u"revoked"_s;
+    QTest::newRow("a directory with a CRL of every issuer, revoking nothing, trusts the chain")
+            << QStringList { u"inter>"_s, u"root>"_s } << QStringList() << u"root"_s << u"ok"_s
+            << QString();
+    QTest::newRow("a directory without the root's CRL fails as unable to get certificate CRL")
+            << QStringList { u"inter>"_s } << QStringList() << u"root"_s
+            << u"error %1 at 1"_s.arg(int(X509_V_ERR_UNABLE_TO_GET_CRL)) << u"crl-missing"_s;
+    QTest::newRow("a root certificate in the directory anchors the chain, as the lookup makes it")
+            << QStringList { u"inter>"_s, u"root>"_s } << QStringList { u"root"_s }
+            << u"other-root"_s << u"ok"_s << QString();
+}
+
+void TestChainVerifier::aHashedCrlDirectoryIsSearchedAsOpenSslSearchesIt()
+{
+    QFETCH(QStringList, crls);
+    QFETCH(QStringList, dirCerts);
+    QFETCH(QString, caRoot);
+    QFETCH(QString, expected);
+    QFETCH(QString, code);
+    const QString dir = m_dir.filePath(
+            u"crldir-%1"_s.arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'-'));
+    QVERIFY(QDir().mkpath(dir));
+    for (int i = 0; i < crls.size(); ++i) {
+        QFile f(u"%1/crl%2.pem"_s.arg(dir).arg(i));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(crlsFor({ crls.at(i) }));
+    }
+    for (const QString &name : dirCerts) {
+        QFile f(u"%1/%2.pem"_s.arg(dir, name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(m_certs.value(name).pem);
+    }
+    QProcess rehash;
+    rehash.setProcessChannelMode(QProcess::MergedChannels);
+    rehash.start(u"openssl"_s, { u"rehash"_s, dir });
+    QVERIFY(rehash.waitForFinished(20000));
+    QVERIFY2(rehash.exitCode() == 0, rehash.readAll().constData());
+    QCOMPARE(QDir(dir).entryList({ u"*.r0"_s }).size(), crls.size());
+    QCOMPARE(QDir(dir).entryList({ u"*.0"_s }).size(), dirCerts.size());
+
+    const QString caFile = caFileFor({ caRoot });
+    const QStringList sent { u"leaf"_s, u"inter"_s };
+    QCOMPARE(opensslVerify(sent, caFile, { u"-CApath"_s, dir }), expected);
+
+    CrlSettings settings;
+    settings.dir = dir;
+    const TrustResult r = ChainVerifier::verify(chainOf(sent), caFile, m_now, settings);
+    QVERIFY(r.crlChecked);
+    QCOMPARE(r.crlCount, int(crls.size()));
+    QVERIFY2(r.trusted == (expected == u"ok"_s), qPrintable(r.error));
+    if (!code.isEmpty()) {
+        QCOMPARE(u"error %1 at %2"_s.arg(r.opensslError).arg(r.errorDepth), expected);
+        QVERIFY(!r.issues.isEmpty());
+        QCOMPARE(r.issues.first().code, code);
+    }
+    if (!dirCerts.isEmpty())
+        QCOMPARE(r.chain.last().sha256,
+                 CertificateInfo::fromDer(m_certs.value(dirCerts.first()).der).sha256);
+}
+
+void TestChainVerifier::aFifoInTheCrlDirectoryIsNotWaitedFor()
+{
+    const QString dir = m_dir.filePath(u"crldir-fifo"_s);
+    QVERIFY(QDir().mkpath(dir));
+    int ok = 0;
+    const ossl::X509Ptr ca = ossl::x509FromDer(m_certs.value(u"inter"_s).der);
+    QVERIFY(ca);
+    const unsigned long hash
+            = X509_NAME_hash_ex(X509_get_subject_name(ca.get()), nullptr, nullptr, &ok);
+    QVERIFY(ok);
+    const QString fifo = u"%1/%2.r0"_s.arg(dir).arg(qulonglong(hash), 8, 16, QLatin1Char('0'));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    CrlSettings settings;
+    settings.dir = dir;
+    QElapsedTimer timer;
+    timer.start();
+    const TrustResult r = ChainVerifier::verify(chainOf({ u"leaf"_s, u"inter"_s }),
+                                                caFileFor({ u"root"_s }), m_now, settings);
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(r.crlNote.contains(u"FIFO"_s, Qt::CaseInsensitive)
+                     || r.crlNote.contains(u"named pipe"_s),
+             qPrintable(r.crlNote));
+    // The directory is set up (libpq's lookup is added), so the missing CRLs fail the chain.
+    QVERIFY(r.crlChecked);
+    QCOMPARE(r.opensslError, int(X509_V_ERR_UNABLE_TO_GET_CRL));
 }
 
 QTEST_GUILESS_MAIN(TestChainVerifier)

@@ -5,12 +5,19 @@
 #include "Inspector.h"
 #include "Lab.h"
 #include "../support/LabFixture.h"
+#include "../support/TestCerts.h"
 #include "ReportJson.h"
+#include "RootCert.h"
+#include "TlsProbe.h"
 
 #include <QFile>
 #include <QJsonArray>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <openssl/x509_vfy.h>
 
 using namespace pgtls;
 using namespace pgtls::lab;
@@ -27,6 +34,9 @@ private slots:
     void unknownCaIsNotTrusted();
     void unknownCaUnderRequireIsEncryptedButNotAuthenticated();
     void expiredCertificateIsRefused();
+    void anExpiredChainIsStillBuiltToTheBundlesAnchor();
+    void revocationListsReachTheProbeAsTheyReachLibpq_data();
+    void revocationListsReachTheProbeAsTheyReachLibpq();
     void plaintextAcceptedStillOffersTls();
     void sslOffMeansTlsRefused();
     void defaultRootCertIsUsedWhenNoneGiven();
@@ -36,6 +46,9 @@ private:
     InspectionReport inspect(Scenario scenario, SslMode mode, const QString &homeDir = QString(),
                              bool keepRootCert = true);
     void switchTo(Scenario scenario);
+    // psql -Atc "select 1" with `conninfo` (PG* variables removed, the lab's passfile, HOME =
+    // `home` when given): its exit code, *output its words.
+    int psql(const QString &conninfo, const QString &home, QByteArray *output) const;
 
     Lab *m_lab = nullptr;
     QTemporaryDir m_emptyHome;
@@ -201,6 +214,153 @@ void TestProbeAgainstLab::expiredCertificateIsRefused()
                                               [](const CertificateIssue &i) { return i.depth == 0 && i.code == QLatin1String("expired"); });
     QVERIFY(leafExpiredIssue);
     QVERIFY(!r.ok);
+}
+
+// A failed chain is still a chain: the bundle that anchors it is named (JSON trust.anchor_sha256,
+// trust.chain) although the leaf has expired.
+void TestProbeAgainstLab::anExpiredChainIsStillBuiltToTheBundlesAnchor()
+{
+    const InspectionReport r = inspect(Scenario::Expired, SslMode::VerifyFull);
+    QCOMPARE(r.probe.outcome, ProbeResult::Outcome::TlsEstablished);
+    const TrustResult &t = r.probe.trust;
+    QVERIFY(!t.trusted);
+    QCOMPARE(t.opensslError, int(X509_V_ERR_CERT_HAS_EXPIRED));
+    QCOMPARE(t.anchorSha256, m_rootSha256);
+    QCOMPARE(t.chain.size(), 3);
+    QCOMPARE(t.chain.at(0).sha256, r.probe.chain.at(0).sha256);
+    QCOMPARE(t.chain.at(1).sha256, r.probe.chain.at(1).sha256);
+    QCOMPARE(t.chain.at(2).sha256, m_rootSha256);
+    QVERIFY(t.verifiedChain.isEmpty());
+
+    const QJsonObject trust = ReportJson::toJson(r)
+                                      .value(QStringLiteral("probe")).toObject()
+                                      .value(QStringLiteral("trust")).toObject();
+    QCOMPARE(trust.value(QStringLiteral("anchor_sha256")).toString(), m_rootSha256);
+    QCOMPARE(trust.value(QStringLiteral("trusted")).toBool(true), false);
+    const QJsonArray chain = trust.value(QStringLiteral("chain")).toArray();
+    QCOMPARE(chain.size(), 3);
+    QCOMPARE(chain.at(2).toString(), m_rootSha256);
+    const QJsonArray issues = trust.value(QStringLiteral("issues")).toArray();
+    QCOMPARE(issues.size(), 1);
+    const QJsonObject issue = issues.at(0).toObject();
+    QCOMPARE(issue.value(QStringLiteral("depth")).toInt(-1), 0);
+    QCOMPARE(issue.value(QStringLiteral("code")).toString(), QStringLiteral("expired"));
+    QCOMPARE(issue.value(QStringLiteral("error")).toString(), QStringLiteral("certificate has expired"));
+    QCOMPARE(issue.value(QStringLiteral("subject")).toString(), r.probe.chain.at(0).subject);
+}
+
+int TestProbeAgainstLab::psql(const QString &conninfo, const QString &home, QByteArray *output) const
+{
+    QString program = QStandardPaths::findExecutable(QStringLiteral("psql"));
+    if (program.isEmpty())
+        program = Lab::serverBinDirectory() + QStringLiteral("/psql");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &k : env.keys())
+        if (k.startsWith(QLatin1String("PG")))
+            env.remove(k);
+    env.insert(QStringLiteral("PGPASSFILE"), m_lab->passfilePath());
+    env.insert(QStringLiteral("PGCONNECT_TIMEOUT"), QStringLiteral("10"));
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C"));
+    env.insert(QStringLiteral("LANGUAGE"), QStringLiteral("C"));
+    if (!home.isEmpty())
+        env.insert(QStringLiteral("HOME"), home);
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, { conninfo, QStringLiteral("-Atc"), QStringLiteral("select 1") });
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        return -1;
+    }
+    *output = p.readAll();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+}
+
+// The probe's verifier and psql (libpq itself) on the lab with revocation lists generated here:
+// a CRL of another CA turns CRL_CHECK_ALL on, and then the lab's chain, whose CAs published none,
+// fails "unable to get certificate CRL" for both; a named CRL file that does not exist is ignored
+// by both.
+void TestProbeAgainstLab::revocationListsReachTheProbeAsTheyReachLibpq_data()
+{
+    QTest::addColumn<QString>("how"); // "sslcrl", "default", "missing"
+    QTest::addColumn<int>("opensslError");
+    QTest::newRow("sslcrl with another CA's CRL: the lab chain has no CRL of its issuer")
+            << QStringLiteral("sslcrl") << int(X509_V_ERR_UNABLE_TO_GET_CRL);
+    QTest::newRow("~/.postgresql/root.crl is loaded when neither sslcrl nor sslcrldir is set")
+            << QStringLiteral("default") << int(X509_V_ERR_UNABLE_TO_GET_CRL);
+    QTest::newRow("an empty sslcrldir turns checking on as well: libpq adds the lookup and the "
+                  "flags")
+            << QStringLiteral("sslcrldir") << int(X509_V_ERR_UNABLE_TO_GET_CRL);
+    QTest::newRow("a named sslcrl that does not exist is ignored: the chain verifies")
+            << QStringLiteral("missing") << 0;
+}
+
+void TestProbeAgainstLab::revocationListsReachTheProbeAsTheyReachLibpq()
+{
+    QFETCH(QString, how);
+    QFETCH(int, opensslError);
+    switchTo(Scenario::Correct);
+    QTemporaryDir home;
+    QVERIFY(QDir(home.path()).mkpath(QStringLiteral(".postgresql")));
+    const test::TestCert otherCa = test::makeCert(QStringLiteral("Unrelated CRL CA"), nullptr, true);
+    const QByteArray crl = test::makeCrl(otherCa, {});
+
+    Endpoint ep = m_lab->endpoint();
+    QString option;
+    if (how == QLatin1String("sslcrl")) {
+        const QString path = home.filePath(QStringLiteral("other.crl"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(crl);
+        option = QStringLiteral("sslcrl=") + path;
+        ep.extraOptions.insert(QStringLiteral("sslcrl"), path);
+    } else if (how == QLatin1String("default")) {
+        QFile f(home.filePath(QStringLiteral(".postgresql/root.crl")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(crl);
+    } else if (how == QLatin1String("sslcrldir")) {
+        // An empty hashed directory is enough: libpq adds the lookup and sets the flags.
+        const QString dir = home.filePath(QStringLiteral("crls"));
+        QVERIFY(QDir().mkpath(dir));
+        option = QStringLiteral("sslcrldir=") + dir;
+        ep.extraOptions.insert(QStringLiteral("sslcrldir"), dir);
+    } else {
+        const QString path = home.filePath(QStringLiteral("no-such.crl"));
+        option = QStringLiteral("sslcrl=") + path;
+        ep.extraOptions.insert(QStringLiteral("sslcrl"), path);
+    }
+
+    TlsProbe probe;
+    probe.setHomeDirectory(home.path());
+    QSignalSpy finished(&probe, &TlsProbe::finished);
+    probe.start(ep, RootCert::resolve(ep.sslmode, ep.sslrootcert, home.path()), 10000);
+    QVERIFY(finished.wait(15000));
+    const TrustResult &t = probe.result().trust;
+    QVERIFY(t.attempted);
+    QCOMPARE(t.opensslError, opensslError);
+    QCOMPARE(t.trusted, opensslError == 0);
+    QCOMPARE(t.crlChecked, opensslError != 0);
+    QCOMPARE(t.anchorSha256, m_rootSha256);
+    if (how == QLatin1String("missing"))
+        QVERIFY2(t.crlNote.contains(QLatin1String("revocation is not checked")), qPrintable(t.crlNote));
+    else
+        QCOMPARE(t.errorDepth, 0);
+
+    // libpq, with the same files.
+    QString conninfo = QStringLiteral("host=%1 hostaddr=127.0.0.1 port=%2 dbname=%3 user=%4 "
+                                      "sslmode=verify-full sslrootcert=%5")
+                           .arg(Lab::endpointHostName())
+                           .arg(m_lab->port())
+                           .arg(m_lab->databaseName(), m_lab->userName(), m_lab->caBundlePath());
+    if (!option.isEmpty())
+        conninfo += QLatin1Char(' ') + option;
+    QByteArray out;
+    const int exit = psql(conninfo, home.path(), &out);
+    QVERIFY2((exit == 0) == (opensslError == 0), out.constData());
+    if (opensslError != 0)
+        QVERIFY2(out.contains("certificate verify failed"), out.constData());
 }
 
 void TestProbeAgainstLab::plaintextAcceptedStillOffersTls()

@@ -4,6 +4,8 @@
 // installing root.crt into a temporary home with the confirmation answered by the test.
 #include "../core/LocalHttpsServer.h"
 #include "BundlePanel.h"
+#include "CertBuilder.h"
+#include "ChainVerifier.h"
 #include "EndpointForm.h"
 
 #include <QComboBox>
@@ -82,8 +84,14 @@ private slots:
     void installReplacesRootCrtWithABackup();
     void declinedInstallTouchesNothing();
     void formWiresThePanel();
+    void aBundleThatAnchorsAFailedChainIsNotBlamed();
+    void aBundleWithoutTheAnchorIsBlamed();
 
 private:
+    // A root, an intermediate and an RDS-named leaf (expired when `expired`) valid at the real
+    // time; the root's PEM written as the bundle; the verification of leaf+intermediate against
+    // `anchorInBundle` ? that bundle : a bundle of another root.
+    TrustResult verifyLabChain(bool expired, bool anchorInBundle, QString *bundle);
     QWidget *panelWidget() const { return m_panel.get(); }
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<BundlePanel> m_panel;
@@ -414,6 +422,83 @@ void TestBundlePanel::formWiresThePanel()
     form.resize(430, form.sizeHint().height());
     form.show();
     shoot(&form, QStringLiteral("form"));
+}
+
+TrustResult TestBundlePanel::verifyLabChain(bool expired, bool anchorInBundle, QString *bundle)
+{
+    using namespace pgtls::lab;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto make = [](const QString &cn, bool ca, const QDateTime &from, const QDateTime &to,
+                   const IssuedCert *issuer) {
+        CertRequest req;
+        req.subject = { { QStringLiteral("CN"), cn } };
+        req.notBefore = from;
+        req.notAfter = to;
+        req.isCa = ca;
+        if (!ca)
+            req.sanDns = { cn };
+        const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
+        return issuer ? CertBuilder::issue(req, key, *issuer) : CertBuilder::selfSigned(req, key);
+    };
+    const IssuedCert root = make(QStringLiteral("Panel Root CA"), true, now.addYears(-1), now.addYears(10), nullptr);
+    const IssuedCert other = make(QStringLiteral("Other Root CA"), true, now.addYears(-1), now.addYears(10), nullptr);
+    const IssuedCert inter = make(QStringLiteral("Panel Intermediate CA"), true, now.addYears(-1), now.addYears(10), &root);
+    const IssuedCert leaf = make(kEuWest1Host, false, now.addDays(-400),
+        expired ? now.addDays(-3) : now.addDays(300), &inter);
+    *bundle = m_dir->filePath(QStringLiteral("panel-bundle.pem"));
+    QFile f(*bundle);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(anchorInBundle ? root.pem : other.pem);
+    f.close();
+    const QList<CertificateInfo> sent { CertificateInfo::fromDer(leaf.der), CertificateInfo::fromDer(inter.der) };
+    return ChainVerifier::verify(sent, *bundle, now);
+}
+
+// The lab's expired scenario as the GUI met it: a bundle that is not an RDS bundle warns for an RDS
+// host, until the inspection shows that it held the chain's anchor.
+void TestBundlePanel::aBundleThatAnchorsAFailedChainIsNotBlamed()
+{
+    QString bundle;
+    const TrustResult trust = verifyLabChain(true, true, &bundle);
+    QVERIFY(!trust.trusted);
+    QVERIFY(!trust.anchorSha256.isEmpty());
+    m_panel->setEndpointHost(kEuWest1Host);
+    m_panel->setBundlePath(bundle);
+    QVERIFY2(labelText(panelWidget(), "bundleWarnings").contains(QLatin1String("cannot verify that server")),
+        qPrintable(labelText(panelWidget(), "bundleWarnings")));
+
+    m_panel->setLastTrust(kEuWest1Host, trust);
+    const QString warnings = labelText(panelWidget(), "bundleWarnings");
+    QVERIFY2(warnings.startsWith(QStringLiteral("✓ It holds the root of %1's chain (CN=Panel Root CA)").arg(kEuWest1Host)),
+        qPrintable(warnings));
+    QVERIFY2(warnings.contains(QStringLiteral("not because of this bundle: the server certificate (%1) expired on ").arg(kEuWest1Host)),
+        qPrintable(warnings));
+    QVERIFY2(!warnings.contains(QLatin1String("cannot verify that server")), qPrintable(warnings));
+    QCOMPARE(panelWidget()->findChild<QLabel *>(QStringLiteral("bundleWarnings"))->property("state").toString(),
+        QStringLiteral("valid"));
+    shoot(panelWidget(), QStringLiteral("anchors-an-expired-chain"));
+
+    // Another host: that evidence says nothing about it.
+    m_panel->setEndpointHost(QStringLiteral("other.c9akciq32.eu-west-1.rds.amazonaws.com"));
+    QVERIFY(!labelText(panelWidget(), "bundleWarnings").contains(QLatin1String("It holds the root")));
+}
+
+void TestBundlePanel::aBundleWithoutTheAnchorIsBlamed()
+{
+    QString bundle;
+    const TrustResult trust = verifyLabChain(false, false, &bundle);
+    QVERIFY(!trust.trusted);
+    QVERIFY(trust.anchorSha256.isEmpty());
+    m_panel->setEndpointHost(kEuWest1Host);
+    m_panel->setBundlePath(bundle);
+    m_panel->setLastTrust(kEuWest1Host, trust);
+    const QString warnings = labelText(panelWidget(), "bundleWarnings");
+    QVERIFY2(warnings.startsWith(QStringLiteral("⚠ It does not hold the CA that %1's chain needs: CN=Panel Root CA.").arg(kEuWest1Host)),
+        qPrintable(warnings));
+    QVERIFY2(!warnings.contains(QLatin1String("It holds the root")), qPrintable(warnings));
+    QCOMPARE(panelWidget()->findChild<QLabel *>(QStringLiteral("bundleWarnings"))->property("state").toString(),
+        QStringLiteral("invalid"));
 }
 
 QTEST_MAIN(TestBundlePanel)
