@@ -436,8 +436,7 @@ void MainWindow::onFinished()
 void MainWindow::showReport(const InspectionReport &report)
 {
     m_banner->setReport(report);
-    m_form->bundlePanel()->setLastVerification(report.probe.trust.caFile, report.endpoint.host,
-                                               report.probe.trust.trusted);
+    m_form->bundlePanel()->setLastTrust(report.endpoint.host, report.probe.trust);
     for (ReportView *v : std::as_const(m_views))
         v->setReport(report);
     if (m_saveAction)

@@ -51,6 +51,7 @@ void Inspector::start(const Endpoint &endpoint, const InspectionOptions &options
     m_report.rootCert = RootCert::resolve(endpoint.sslmode, endpoint.sslrootcert, options.homeDirectory);
 
     m_parts.insert(m_probe);
+    m_probe->setHomeDirectory(options.homeDirectory);
     m_probe->start(endpoint, m_report.rootCert, options.timeoutMs, m_report.now);
     if (options.probeOnly)
         return;
