@@ -97,7 +97,33 @@ void judgeProbeOnly(InspectionReport &r)
 QString sessionCode(const InspectionReport &r)
 {
     const SessionResult &s = r.session;
-    const QString code = s.errorCode;
+    QString code = s.errorCode;
+    // What libpq's text did not tell (a language without a catalogue, a message we do not know),
+    // the probe's facts about the same server can: its TCP connect's error, its SSLRequest
+    // answer, its own host-name match.
+    const ProbeResult &p = r.probe;
+    const bool probeFacts = p.outcome != ProbeResult::Outcome::NotRun;
+    if (probeFacts && (code == QLatin1String("connection-failed")
+            || code == QLatin1String("tls-handshake-failed"))) {
+        if (s.step == QLatin1String("tcp-connect") && p.step == QLatin1String("tcp-connect")
+            && p.errorCode == QLatin1String("connection-refused"))
+            code = QStringLiteral("connection-refused");
+        else if (s.step == QLatin1String("ssl-request")
+                 && p.outcome == ProbeResult::Outcome::TlsRefused
+                 && r.endpoint.sslmode >= SslMode::Require)
+            code = QStringLiteral("ssl-not-supported");
+        else if (s.step == QLatin1String("tls-handshake")
+                 && r.endpoint.sslmode == SslMode::VerifyFull
+                 && p.outcome == ProbeResult::Outcome::TlsEstablished
+                 && (!p.trust.attempted || p.trust.trusted) && p.hostMatch
+                 && !p.hostMatch->matched)
+            // libpq's handshake failed under verify-full where the probe's chain verified and its
+            // host match failed: the host-name check (the Route 53 alias case), in any language.
+            code = QStringLiteral("host-mismatch");
+        else if (s.step == QLatin1String("tls-handshake") && r.rootCert.verifies
+                 && p.trust.attempted && !p.trust.trusted)
+            code = QStringLiteral("cert-verify-failed");
+    }
     if (code == QLatin1String("cert-verify-failed")) {
         if (r.probe.trust.attempted && !r.probe.trust.trusted)
             return ProblemCatalog::trustCode(r.probe.trust);

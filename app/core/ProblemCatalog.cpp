@@ -49,20 +49,82 @@ Text textFor(const QString &code, const InspectionReport &r)
     const QString region = ProblemCatalog::rdsRegionOf(e.host);
     const auto warn = Problem::Severity::Warning;
 
-    if (code == QLatin1String("timeout"))
-        return { QCoreApplication::translate(
-                     "pgtls::ProblemCatalog", "the server did not answer in time"),
+    // The step the failure happened at: the session's when libpq ran, else the probe's.
+    const QString step = (r.probeOnly || !r.session.attempted) ? r.probe.step : r.session.step;
+    const bool tcpConnected = step == QLatin1String("ssl-request")
+        || step == QLatin1String("tls-handshake") || step == QLatin1String("authentication")
+        || step == QLatin1String("startup") || step == QLatin1String("server-view");
+
+    if (code == QLatin1String("timeout")) {
+        const QString title = QCoreApplication::translate(
+            "pgtls::ProblemCatalog", "the server did not answer in time");
+        if (step == QLatin1String("resolve"))
+            return { QCoreApplication::translate(
+                         "pgtls::ProblemCatalog", "the host name did not resolve in time"),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The name lookup for \"%1\" did not finish in time: no connection was even "
+                    "tried.")
+                    .arg(host),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Check this machine's DNS resolver (private RDS names resolve only inside "
+                    "their VPC).") };
+        if (step == QLatin1String("ssl-request"))
+            return { title,
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The TCP connection to port %1 was accepted, but nothing answered "
+                    "PostgreSQL's request to start TLS. The network path is open (this is not a "
+                    "firewall or security group); what listens there does not speak PostgreSQL, "
+                    "or the server is hung or overloaded.")
+                    .arg(e.port),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Check that port %1 is the PostgreSQL server's (not another service or a "
+                    "stuck proxy), and the server's load and log.")
+                    .arg(e.port) };
+        if (step == QLatin1String("tls-handshake"))
+            return { title,
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The server agreed to TLS, but the TLS handshake did not complete in time. "
+                    "The network path is open; the server, or a proxy in between, stalled in the "
+                    "handshake."),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Check the server's (or the proxy's) TLS setup and load; a path that drops "
+                    "large packets (MTU) can also stall a handshake.") };
+        if (step == QLatin1String("authentication"))
+            return { title,
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The server received the login request but did not finish authentication in "
+                    "time. The network path is open; the server is slow to authenticate (an "
+                    "LDAP, RADIUS or PAM back end, a pooler waiting for a server connection) or "
+                    "hung."),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Check the server's authentication back end and its log; then try again.") };
+        if (step == QLatin1String("startup"))
+            return { title,
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The server accepted the login but did not finish starting the session in "
+                    "time."),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Check the server's load and log (a pooler may be waiting for a free server "
+                    "connection).") };
+        if (step == QLatin1String("server-view"))
+            return { title,
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "libpq connected and logged in, but the server did not answer the "
+                    "inspection's queries in time."),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Check the server's load, and any pooler in between.") };
+        return { title,
             QCoreApplication::translate("pgtls::ProblemCatalog",
-                "The server did not finish answering in time. A firewall or security group that "
-                "drops "
-                "packets, a wrong port, or a server that accepts connections but never answers all "
-                "look "
-                "like this."),
+                "The TCP connection to port %1 was not established in time: a firewall or "
+                "security group that drops packets, a wrong address or port, or a host that is "
+                "down all look like this.")
+                .arg(e.port),
             QCoreApplication::translate("pgtls::ProblemCatalog",
-                "Check the port and that this machine may reach it (for RDS: the security group's "
-                "inbound "
-                "rule for port %1, and whether the instance is publicly accessible).")
+                "Check the address and port and that this machine may reach it (for RDS: the "
+                "security group's inbound rule for port %1, and whether the instance is publicly "
+                "accessible).")
                 .arg(e.port) };
+    }
     if (code == QLatin1String("connection-refused"))
         return { QCoreApplication::translate("pgtls::ProblemCatalog", "connection refused"),
             QCoreApplication::translate("pgtls::ProblemCatalog",
@@ -72,12 +134,73 @@ Text textFor(const QString &code, const InspectionReport &r)
             QCoreApplication::translate("pgtls::ProblemCatalog",
                 "Check host and port; is the server running and listening on this address "
                 "(listen_addresses)?") };
-    if (code == QLatin1String("connection-failed"))
+    if (code == QLatin1String("connection-failed")) {
+        if (tcpConnected)
+            return { QCoreApplication::translate("pgtls::ProblemCatalog", "the connection failed"),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "The TCP connection was established, then the attempt failed (see the "
+                    "detail): the network path is open."),
+                QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "See the detail; check the server's log.") };
         return { QCoreApplication::translate("pgtls::ProblemCatalog", "could not connect"),
             QCoreApplication::translate(
-                "pgtls::ProblemCatalog", "The connection to the server failed."),
+                "pgtls::ProblemCatalog", "The connection to the server could not be established."),
             QCoreApplication::translate("pgtls::ProblemCatalog",
                 "See the detail; check host, port and the network path.") };
+    }
+    if (code == QLatin1String("server-not-ready"))
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "the server does not accept connections now"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "The server answered that it cannot accept connections now (SQLSTATE 57P03): it "
+                "is starting up, shutting down, or in recovery (a standby without hot_standby). "
+                "libpq tries the next host, if there is one."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Wait until the server is up (on RDS: the instance status is Available), then "
+                "inspect again.") };
+    if (code == QLatin1String("too-many-connections"))
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "the server has no free connection slot"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "The server refused the connection because all its connection slots are in use "
+                "(SQLSTATE 53300: max_connections, or the role's or database's CONNECTION "
+                "LIMIT)."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Close idle sessions or raise the limit (on RDS: max_connections in the "
+                "parameter group); a pooler helps.") };
+    if (code == QLatin1String("no-pg-hba-entry-no-encryption"))
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "no pg_hba.conf entry for an unencrypted connection"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "The server has no pg_hba.conf line that admits this client address, user and "
+                "database without encryption: it admits them over TLS only (rds.force_ssl=1, or "
+                "hostssl lines), or not at all."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Use sslmode=verify-full with the CA bundle.") };
+    if (code == QLatin1String("no-certificate"))
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "the server sent no certificate"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "The TLS handshake completed without a server certificate (an anonymous cipher "
+                "suite): nothing identifies the server, and libpq refuses this under verify-ca "
+                "and verify-full."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Configure the server (or the proxy in between) with a certificate "
+                "(ssl_cert_file, ssl_key_file).") };
+    if (code == QLatin1String("bad-hostaddr"))
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "hostaddr is not an address"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "hostaddr must be a numeric IPv4 or IPv6 address; libpq rejects this value "
+                "before connecting."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Give hostaddr as an IP address (or leave it out and give the host name).") };
+    if (code == QLatin1String("internal"))
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "the inspection itself failed"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "This tool could not set up its own TLS probe (see the detail): this says "
+                "nothing about the server."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Try again; if it persists, report the detail as a bug of PG TLS Inspector.") };
     if (code == QLatin1String("server-flood"))
         return { QCoreApplication::translate("pgtls::ProblemCatalog", "the server sent far too much"),
             QCoreApplication::translate("pgtls::ProblemCatalog",
@@ -570,7 +693,10 @@ QStringList ProblemCatalog::knownCodes()
              QStringLiteral("tls-terminated-by-proxy"), QStringLiteral("tls-parameters-differ"),
              QStringLiteral("sslinfo-missing"), QStringLiteral("server-flood"),
              QStringLiteral("channel-binding-unavailable"), QStringLiteral("server-view-incomplete"),
-             QStringLiteral("client-file-unsafe"), QStringLiteral("prefer-falls-back") };
+             QStringLiteral("client-file-unsafe"), QStringLiteral("prefer-falls-back"),
+             QStringLiteral("server-not-ready"), QStringLiteral("too-many-connections"),
+             QStringLiteral("no-pg-hba-entry-no-encryption"), QStringLiteral("no-certificate"),
+             QStringLiteral("bad-hostaddr"), QStringLiteral("internal") };
 }
 
 } // namespace pgtls

@@ -440,6 +440,16 @@ void TlsProbe::finish(ProbeResult::Outcome outcome)
     if (!m_running)
         return;
     m_running = false;
+    if (outcome != ProbeResult::Outcome::TlsEstablished) {
+        switch (m_stage) {
+        case Stage::Resolving: m_result.step = QStringLiteral("resolve"); break;
+        case Stage::Connecting: m_result.step = QStringLiteral("tcp-connect"); break;
+        case Stage::AwaitingSslAnswer: m_result.step = QStringLiteral("ssl-request"); break;
+        case Stage::Handshaking: m_result.step = QStringLiteral("tls-handshake"); break;
+        case Stage::Idle:
+        case Stage::Done: break;
+        }
+    }
     m_stage = Stage::Done;
     m_deadline.stop();
     if (m_lookupId >= 0) {
