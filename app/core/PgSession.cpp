@@ -174,6 +174,43 @@ QString stepOf(ConnStatusType status, bool sslInUse)
     return QString();
 }
 
+// The steps in the order libpq goes through them.
+int stepRank(const QString &step)
+{
+    static const QStringList order { QStringLiteral("options"), QStringLiteral("resolve"),
+        QStringLiteral("tcp-connect"), QStringLiteral("ssl-request"),
+        QStringLiteral("tls-handshake"), QStringLiteral("authentication"),
+        QStringLiteral("startup"), QStringLiteral("server-view") };
+    return int(order.indexOf(step));
+}
+
+QString laterStep(const QString &a, const QString &b)
+{
+    return stepRank(b) > stepRank(a) ? b : a;
+}
+
+// The step a failure of this kind cannot happen before.
+QString impliedStep(const QString &code)
+{
+    if (code == QLatin1String("ssl-not-supported"))
+        return QStringLiteral("ssl-request");
+    if (code == QLatin1String("cert-verify-failed") || code == QLatin1String("host-mismatch")
+        || code == QLatin1String("tls-handshake-failed")
+        || code == QLatin1String("root-cert-missing")
+        || code == QLatin1String("root-cert-unreadable"))
+        return QStringLiteral("tls-handshake");
+    if (code == QLatin1String("password-failed") || code == QLatin1String("password-needed")
+        || code.startsWith(QLatin1String("no-pg-hba-entry"))
+        || code == QLatin1String("pg-hba-reject")
+        || code == QLatin1String("channel-binding-unavailable")
+        || code == QLatin1String("server-not-ready")
+        || code == QLatin1String("too-many-connections"))
+        return QStringLiteral("authentication");
+    if (code == QLatin1String("database-missing") || code == QLatin1String("role-missing"))
+        return QStringLiteral("startup");
+    return QString();
+}
+
 bool authenticatedIn(ConnStatusType status)
 {
     switch (status) {
@@ -484,10 +521,13 @@ void PgSession::Private::connectPoll()
     const ConnStatusType before = PQstatus(conn);
     const bool tls = PQsslInUse(conn);
     const PostgresPollingStatusType status = PQconnectPoll(conn);
+    const qsizetype known = failures.size();
     collectFailure(stepOf(before, tls), tls, authenticatedIn(before));
     const ConnStatusType after = PQstatus(conn);
     if (after != CONNECTION_BAD)
         currentStep = stepOf(after, PQsslInUse(conn));
+    else if (failures.size() > known)
+        currentStep = failures.last().step;
     else if (!stepOf(before, tls).isEmpty())
         currentStep = stepOf(before, tls);
     handlePollResult(status);
@@ -511,6 +551,9 @@ void PgSession::Private::collectFailure(const QString &step, bool tls, bool auth
     f.step = step;
     f.tls = tls;
     f.authenticated = authenticated;
+    // One poll may take libpq through several steps (a busy machine lets the server answer
+    // before libpq reads): the failure itself says how far it got at least.
+    f.step = laterStep(step, impliedStep(PgSession::classifyFailure({ f })));
     failures.append(f);
     result.sqlstates << states;
 }
