@@ -2,6 +2,7 @@
 #include "PgSession.h"
 
 #include "ClientFiles.h"
+#include "Problem.h"
 #include "RootCert.h"
 #include "SafeText.h"
 #include "SecretMemory.h"
@@ -192,21 +193,24 @@ QString laterStep(const QString &a, const QString &b)
 // The step a failure of this kind cannot happen before.
 QString impliedStep(const QString &code)
 {
-    if (code == QLatin1String("ssl-not-supported"))
+    if (code == problemCodeName(ProblemCode::SslNotSupported))
         return QStringLiteral("ssl-request");
-    if (code == QLatin1String("cert-verify-failed") || code == QLatin1String("host-mismatch")
-        || code == QLatin1String("tls-handshake-failed")
-        || code == QLatin1String("root-cert-missing")
-        || code == QLatin1String("root-cert-unreadable"))
+    if (code == problemCodeName(ProblemCode::CertVerifyFailed)
+        || code == problemCodeName(ProblemCode::HostMismatch)
+        || code == problemCodeName(ProblemCode::TlsHandshakeFailed)
+        || code == problemCodeName(ProblemCode::RootCertMissing)
+        || code == problemCodeName(ProblemCode::RootCertUnreadable))
         return QStringLiteral("tls-handshake");
-    if (code == QLatin1String("password-failed") || code == QLatin1String("password-needed")
-        || code.startsWith(QLatin1String("no-pg-hba-entry"))
-        || code == QLatin1String("pg-hba-reject")
-        || code == QLatin1String("channel-binding-unavailable")
-        || code == QLatin1String("server-not-ready")
-        || code == QLatin1String("too-many-connections"))
+    if (code == problemCodeName(ProblemCode::PasswordFailed)
+        || code == problemCodeName(ProblemCode::PasswordNeeded)
+        || code.startsWith(problemCodeName(ProblemCode::NoPgHbaEntry))
+        || code == problemCodeName(ProblemCode::PgHbaReject)
+        || code == problemCodeName(ProblemCode::ChannelBindingUnavailable)
+        || code == problemCodeName(ProblemCode::ServerNotReady)
+        || code == problemCodeName(ProblemCode::TooManyConnections))
         return QStringLiteral("authentication");
-    if (code == QLatin1String("database-missing") || code == QLatin1String("role-missing"))
+    if (code == problemCodeName(ProblemCode::DatabaseMissing)
+        || code == problemCodeName(ProblemCode::RoleMissing))
         return QStringLiteral("startup");
     return QString();
 }
@@ -323,7 +327,7 @@ void PgSession::Private::start()
         result.connectMs = 0;
         result.step = QStringLiteral("options");
         // finished() still comes from the event loop (fail() queues it).
-        fail(QStringLiteral("client-file-unsafe"), messages.join(QLatin1Char(' ')));
+        fail(problemCodeName(ProblemCode::ClientFileUnsafe), messages.join(QLatin1Char(' ')));
         return;
     }
 
@@ -360,7 +364,7 @@ void PgSession::Private::onResolved(const QHostInfo &info)
             = info.error() == QHostInfo::NoError ? PgSession::tr("no address") : info.errorString();
         result.connectMs = clock.elapsed();
         result.step = QStringLiteral("resolve");
-        fail(QStringLiteral("dns-failure"),
+        fail(problemCodeName(ProblemCode::DnsFailure),
             PgSession::tr("could not translate host name \"%1\" to address: %2")
                 .arg(endpoint.host, reason));
         return;
@@ -457,7 +461,7 @@ void PgSession::Private::startConnecting(const QStringList &addresses)
 
     if (!conn) {
         result.connectMs = clock.elapsed();
-        fail(QStringLiteral("connection-failed"),
+        fail(problemCodeName(ProblemCode::ConnectionFailed),
             PgSession::tr("out of memory: libpq could not allocate a connection"));
         return;
     }
@@ -586,7 +590,7 @@ bool PgSession::Private::withinBudget()
     if (result.connectMs < 0)
         result.connectMs = clock.elapsed();
     result.step = currentStep;
-    fail(QStringLiteral("server-flood"), message);
+    fail(problemCodeName(ProblemCode::ServerFlood), message);
     return false;
 }
 
@@ -647,12 +651,12 @@ void PgSession::Private::handlePollResult(PostgresPollingStatusType status)
     result.passwordSent = PQconnectionUsedPassword(conn) && !result.needsPassword;
     result.step = currentStep;
     const QString message = finalErrorMessage();
-    const QString code = result.needsPassword ? QStringLiteral("password-needed")
+    const QString code = result.needsPassword ? problemCodeName(ProblemCode::PasswordNeeded)
         : failures.isEmpty()                  ? PgSession::classifyError(message)
                                               : PgSession::classifyFailure(failures);
     // libpq refused the server's authentication request for want of channel binding: the server
     // did ask, so pg_hba.conf let the attempt that far.
-    if (code == QLatin1String("channel-binding-unavailable"))
+    if (code == problemCodeName(ProblemCode::ChannelBindingUnavailable))
         result.reachedAuthentication = true;
     fail(code, message);
 }
@@ -875,7 +879,7 @@ void PgSession::Private::onDeadline()
     if (result.connectMs < 0)
         result.connectMs = clock.elapsed();
     result.step = phaseStep();
-    fail(QStringLiteral("timeout"),
+    fail(problemCodeName(ProblemCode::Timeout),
         PgSession::tr("timed out after %1 ms %2").arg(options.timeoutMs).arg(phaseDescription()));
 }
 
@@ -970,7 +974,7 @@ void PgSession::cancel()
     if (d->result.connectMs < 0)
         d->result.connectMs = d->clock.elapsed();
     d->result.step = d->phaseStep();
-    d->fail(QStringLiteral("cancelled"), tr("cancelled %1").arg(d->phaseDescription()));
+    d->fail(problemCodeName(ProblemCode::Cancelled), tr("cancelled %1").arg(d->phaseDescription()));
 }
 
 bool PgSession::isRunning() const
@@ -991,17 +995,27 @@ namespace {
 const QStringList &causeOrder()
 {
     static const QStringList order {
-        QStringLiteral("timeout"), QStringLiteral("password-needed"),
-        QStringLiteral("password-failed"), QStringLiteral("host-mismatch"),
-        QStringLiteral("root-cert-missing"), QStringLiteral("root-cert-unreadable"),
-        QStringLiteral("cert-verify-failed"), QStringLiteral("ssl-not-supported"),
-        QStringLiteral("no-pg-hba-entry-no-encryption"), QStringLiteral("no-pg-hba-entry"),
-        QStringLiteral("pg-hba-reject"), QStringLiteral("role-missing"),
-        QStringLiteral("database-missing"), QStringLiteral("server-not-ready"),
-        QStringLiteral("too-many-connections"), QStringLiteral("connection-refused"),
-        QStringLiteral("dns-failure"), QStringLiteral("not-postgres"),
-        QStringLiteral("channel-binding-unavailable"), QStringLiteral("tls-handshake-failed"),
-        QStringLiteral("connection-failed"),
+        problemCodeName(ProblemCode::Timeout),
+        problemCodeName(ProblemCode::PasswordNeeded),
+        problemCodeName(ProblemCode::PasswordFailed),
+        problemCodeName(ProblemCode::HostMismatch),
+        problemCodeName(ProblemCode::RootCertMissing),
+        problemCodeName(ProblemCode::RootCertUnreadable),
+        problemCodeName(ProblemCode::CertVerifyFailed),
+        problemCodeName(ProblemCode::SslNotSupported),
+        problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption),
+        problemCodeName(ProblemCode::NoPgHbaEntry),
+        problemCodeName(ProblemCode::PgHbaReject),
+        problemCodeName(ProblemCode::RoleMissing),
+        problemCodeName(ProblemCode::DatabaseMissing),
+        problemCodeName(ProblemCode::ServerNotReady),
+        problemCodeName(ProblemCode::TooManyConnections),
+        problemCodeName(ProblemCode::ConnectionRefused),
+        problemCodeName(ProblemCode::DnsFailure),
+        problemCodeName(ProblemCode::NotPostgres),
+        problemCodeName(ProblemCode::ChannelBindingUnavailable),
+        problemCodeName(ProblemCode::TlsHandshakeFailed),
+        problemCodeName(ProblemCode::ConnectionFailed),
     };
     return order;
 }
@@ -1026,41 +1040,41 @@ QString classifyText(const QString &m)
         return m.contains(QLatin1String(needle), Qt::CaseInsensitive);
     };
     if (libpqSaid(m, "timeout expired\n"))
-        return QStringLiteral("timeout");
+        return problemCodeName(ProblemCode::Timeout);
     if (has("no password supplied")) // PQnoPasswordSupplied: never translated
-        return QStringLiteral("password-needed");
+        return problemCodeName(ProblemCode::PasswordNeeded);
     if (has("password authentication failed for user"))
-        return QStringLiteral("password-failed");
+        return problemCodeName(ProblemCode::PasswordFailed);
     if (libpqSaid(m, "server certificate for \"%s\" does not match host name \"%s\"\n")
         || libpqSaid(m, "server certificate for \"%s\" (and %d other name) does not match host name \"%s\"\n",
             "server certificate for \"%s\" (and %d other names) does not match host name \"%s\"\n")
         || libpqSaid(m, "could not get server's host name from server certificate\n")
         || libpqSaid(m, "host name must be specified for a verified SSL connection\n"))
-        return QStringLiteral("host-mismatch");
+        return problemCodeName(ProblemCode::HostMismatch);
     if (libpqSaid(m, "root certificate file \"%s\" does not exist\nEither provide the file or "
                      "change sslmode to disable server certificate verification.\n")
         || (has("root certificate file") && has("does not exist")))
-        return QStringLiteral("root-cert-missing");
+        return problemCodeName(ProblemCode::RootCertMissing);
     if (libpqSaid(m, "could not read root certificate file \"%s\": %s\n"))
-        return QStringLiteral("root-cert-unreadable");
+        return problemCodeName(ProblemCode::RootCertUnreadable);
     // OpenSSL's reason strings are never translated.
     if (has("certificate verify failed"))
-        return QStringLiteral("cert-verify-failed");
+        return problemCodeName(ProblemCode::CertVerifyFailed);
     if (libpqSaid(m, "server does not support SSL, but SSL was required\n"))
-        return QStringLiteral("ssl-not-supported");
+        return problemCodeName(ProblemCode::SslNotSupported);
     if (has("no pg_hba.conf entry"))
-        return has("no encryption") ? QStringLiteral("no-pg-hba-entry-no-encryption")
-                                    : QStringLiteral("no-pg-hba-entry");
+        return has("no encryption") ? problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption)
+                                    : problemCodeName(ProblemCode::NoPgHbaEntry);
     if (has("pg_hba.conf rejects connection"))
-        return QStringLiteral("pg-hba-reject");
+        return problemCodeName(ProblemCode::PgHbaReject);
     if (m.contains(QLatin1String("role \"")) && has("\" does not exist"))
-        return QStringLiteral("role-missing");
+        return problemCodeName(ProblemCode::RoleMissing);
     if (m.contains(QLatin1String("database \"")) && has("\" does not exist"))
-        return QStringLiteral("database-missing");
+        return problemCodeName(ProblemCode::DatabaseMissing);
     if (saysErrno(m, ECONNREFUSED))
-        return QStringLiteral("connection-refused");
+        return problemCodeName(ProblemCode::ConnectionRefused);
     if (libpqSaid(m, "could not translate host name \"%s\" to address: %s\n"))
-        return QStringLiteral("dns-failure");
+        return problemCodeName(ProblemCode::DnsFailure);
     if (libpqSaid(m, "received invalid response to SSL negotiation: %c\n")
         || libpqSaid(m, "received invalid response to GSSAPI negotiation: %c\n")
         || libpqSaid(m, "expected authentication request from server, but received %c\n")
@@ -1072,7 +1086,7 @@ QString classifyText(const QString &m)
                          "request.\n")
             && !libpqSaid(m, "SSL error: %s\n") && !libpqSaid(m, "SSL SYSCALL error: %s\n")
             && !has("SSL")))
-        return QStringLiteral("not-postgres");
+        return problemCodeName(ProblemCode::NotPostgres);
     if (libpqSaid(m, "channel binding required, but SSL not in use\n")
         || libpqSaid(m, "channel binding is required, but server did not offer an authentication "
                         "method that supports channel binding\n")
@@ -1081,10 +1095,10 @@ QString classifyText(const QString &m)
         || libpqSaid(m, "channel binding required but not supported by server's authentication "
                         "request\n")
         || (has("channel binding") && has("required")))
-        return QStringLiteral("channel-binding-unavailable");
+        return problemCodeName(ProblemCode::ChannelBindingUnavailable);
     if (libpqSaid(m, "SSL error: %s\n") || libpqSaid(m, "SSL SYSCALL error: %s\n"))
-        return QStringLiteral("tls-handshake-failed");
-    return QStringLiteral("connection-failed");
+        return problemCodeName(ProblemCode::TlsHandshakeFailed);
+    return problemCodeName(ProblemCode::ConnectionFailed);
 }
 
 // One attempt by structure: the server's SQLSTATE, then libpq's text, then the step.
@@ -1092,32 +1106,32 @@ QString classifyAttempt(const PgSession::AttemptFailure &a)
 {
     const QString &state = a.sqlstate;
     if (state == QLatin1String("28P01")) // invalid_password
-        return QStringLiteral("password-failed");
+        return problemCodeName(ProblemCode::PasswordFailed);
     if (state == QLatin1String("3D000")) // invalid_catalog_name
-        return QStringLiteral("database-missing");
+        return problemCodeName(ProblemCode::DatabaseMissing);
     if (state == QLatin1String("57P03")) // cannot_connect_now: starting up, shutting down, recovery
-        return QStringLiteral("server-not-ready");
+        return problemCodeName(ProblemCode::ServerNotReady);
     if (state == QLatin1String("53300")) // too_many_connections
-        return QStringLiteral("too-many-connections");
+        return problemCodeName(ProblemCode::TooManyConnections);
     if (state == QLatin1String("28000")) { // invalid_authorization_specification
         // After AuthenticationOk only the role itself can be refused (it does not exist, or may
         // not log in); before it, pg_hba.conf refused the attempt. The server's own text (in its
         // language, which may be ours) tells the rest, English as the fallback.
         if (a.authenticated || serverSaid(a.message, "role \"%s\" does not exist"))
-            return QStringLiteral("role-missing");
+            return problemCodeName(ProblemCode::RoleMissing);
         if (serverSaid(a.message, "pg_hba.conf rejects connection for host \"%s\", user \"%s\", "
                                   "database \"%s\", %s"))
-            return QStringLiteral("pg-hba-reject");
-        return a.tls ? QStringLiteral("no-pg-hba-entry")
-                     : QStringLiteral("no-pg-hba-entry-no-encryption");
+            return problemCodeName(ProblemCode::PgHbaReject);
+        return a.tls ? problemCodeName(ProblemCode::NoPgHbaEntry)
+                     : problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption);
     }
     const QString byText = classifyText(a.message);
-    if (byText != QLatin1String("connection-failed"))
+    if (byText != problemCodeName(ProblemCode::ConnectionFailed))
         return byText;
     // libpq's text said nothing we know (another language without a catalogue, a new message):
     // what the step tells.
     if (a.step == QLatin1String("tls-handshake"))
-        return QStringLiteral("tls-handshake-failed");
+        return problemCodeName(ProblemCode::TlsHandshakeFailed);
     return byText;
 }
 
