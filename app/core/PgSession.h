@@ -144,6 +144,7 @@ public:
     // "password-failed", "host-mismatch", "root-cert-missing", "root-cert-unreadable",
     // "cert-verify-failed", "ssl-not-supported", "no-pg-hba-entry-no-encryption",
     // "no-pg-hba-entry", "pg-hba-reject", "role-missing", "database-missing",
+    // "server-not-ready", "too-many-connections" (classifyFailure() only),
     // "connection-refused", "dns-failure", "not-postgres", "tls-handshake-failed",
     // "channel-binding-unavailable", "timeout"
     // (libpq's own connect_timeout), else "connection-failed". The session itself also sets

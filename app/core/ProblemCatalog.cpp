@@ -334,10 +334,13 @@ Text textFor(ProblemCode code, const InspectionReport &r)
                 .arg(host) };
     case ProblemCode::NotPostgres:
         return { QCoreApplication::translate("pgtls::ProblemCatalog", "not a PostgreSQL server"),
-            QCoreApplication::translate("pgtls::ProblemCatalog",
-                "Something answers on this port, but it is not PostgreSQL: it did not answer "
-                "PostgreSQL's "
-                "request to start TLS."),
+            step == QLatin1String("authentication") || step == QLatin1String("startup")
+                ? QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Something answers on this port, but it is not PostgreSQL: it did not answer "
+                    "PostgreSQL's startup message as a PostgreSQL server does.")
+                : QCoreApplication::translate("pgtls::ProblemCatalog",
+                    "Something answers on this port, but it is not PostgreSQL: it did not answer "
+                    "PostgreSQL's request to start TLS."),
             QCoreApplication::translate("pgtls::ProblemCatalog",
                 "Check the port number (PostgreSQL usually listens on 5432).") };
     case ProblemCode::SslNotSupported:
