@@ -1119,6 +1119,15 @@ QString classifyAttempt(const PgSession::AttemptFailure &a)
         // language, which may be ours) tells the rest, English as the fallback.
         if (a.authenticated || serverSaid(a.message, "role \"%s\" does not exist"))
             return problemCodeName(ProblemCode::RoleMissing);
+        // 28000 is also an authentication method's failure other than a password's (ident,
+        // peer, PAM, LDAP, RADIUS, cert): the text, where we know it, says which.
+        const QString byText = classifyText(a.message);
+        if (byText == problemCodeName(ProblemCode::PasswordFailed)
+            || byText == problemCodeName(ProblemCode::RoleMissing)
+            || byText == problemCodeName(ProblemCode::PgHbaReject)
+            || byText == problemCodeName(ProblemCode::NoPgHbaEntry)
+            || byText == problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption))
+            return byText;
         if (serverSaid(a.message, "pg_hba.conf rejects connection for host \"%s\", user \"%s\", "
                                   "database \"%s\", %s"))
             return problemCodeName(ProblemCode::PgHbaReject);
