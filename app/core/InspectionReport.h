@@ -53,6 +53,9 @@ struct ProbeResult
     std::optional<HostMatch> hostMatch; // set when a chain was received and a host name exists
     QString error;             // precise, verbatim where possible; empty when none
     QString errorCode;         // problem code for `error` ("timeout", "connection-refused", "not-postgres", ...)
+    // The step the probe ended at when it did not establish TLS: "resolve", "tcp-connect",
+    // "ssl-request" (sent, waiting for the answer; also a refusal 'N'), "tls-handshake".
+    QString step;
     ProbeTimings timings;
 
     static QString outcomeName(Outcome o);

@@ -14,13 +14,18 @@ void add(InspectionReport &r, const QString &code, const QString &detail = QStri
     r.problems << ProblemCatalog::make(code, detail, r);
 }
 
+void add(InspectionReport &r, ProblemCode code, const QString &detail = QString())
+{
+    add(r, problemCodeName(code), detail);
+}
+
 void addProbeWarnings(InspectionReport &r)
 {
     if (r.probe.chain.isEmpty())
         return;
     const CertificateInfo &leaf = r.probe.chain.first();
     if (!leaf.isExpiredAt(r.now) && r.now.daysTo(leaf.notAfter) <= 30)
-        add(r, QStringLiteral("cert-expires-soon"),
+        add(r, ProblemCode::CertExpiresSoon,
             QCoreApplication::translate("pgtls::Judge", "notAfter %1")
                 .arg(leaf.notAfter.toString(Qt::ISODate)));
 }
@@ -31,12 +36,12 @@ void judgeProbeOnly(InspectionReport &r)
     const ProbeResult &p = r.probe;
     const SslMode mode = r.endpoint.sslmode;
     if (!r.rootCert.error.isEmpty())
-        add(r, QStringLiteral("root-cert-missing"), r.rootCert.error);
+        add(r, ProblemCode::RootCertMissing, r.rootCert.error);
 
     bool ok = false;
     if (mode == SslMode::Disable) {
         // libpq never starts TLS in this mode, whatever the server offers.
-        add(r, QStringLiteral("sslmode-disable"));
+        add(r, ProblemCode::SslmodeDisable);
         r.ok = false;
         r.summary = p.tlsOffered ? QCoreApplication::translate("pgtls::Judge",
                         "Not encrypted: sslmode=disable never uses TLS (the server offers it)")
@@ -60,16 +65,17 @@ void judgeProbeOnly(InspectionReport &r)
         }
         ok = r.rootCert.error.isEmpty() && trusted && hostOk;
         if (ok && mode == SslMode::Allow)
-            add(r, QStringLiteral("allow-tries-plaintext"));
+            add(r, ProblemCode::AllowTriesPlaintext);
         else if (ok && mode == SslMode::Prefer)
-            add(r, QStringLiteral("prefer-falls-back"));
+            add(r, ProblemCode::PreferFallsBack);
         if (ok && !r.rootCert.verifies)
-            add(r, QStringLiteral("server-not-authenticated"));
+            add(r, ProblemCode::ServerNotAuthenticated);
         else if (ok && mode != SslMode::VerifyFull)
-            add(r, QStringLiteral("host-not-checked"));
+            add(r, ProblemCode::HostNotChecked);
         addProbeWarnings(r);
     } else {
-        add(r, p.errorCode.isEmpty() ? QStringLiteral("connection-failed") : p.errorCode, p.error);
+        add(r, p.errorCode.isEmpty() ? problemCodeName(ProblemCode::ConnectionFailed) : p.errorCode,
+            p.error);
     }
     r.ok = ok;
 
@@ -97,21 +103,47 @@ void judgeProbeOnly(InspectionReport &r)
 QString sessionCode(const InspectionReport &r)
 {
     const SessionResult &s = r.session;
-    const QString code = s.errorCode;
+    QString code = s.errorCode;
+    // What libpq's text did not tell (a language without a catalogue, a message we do not know),
+    // the probe's facts about the same server can: its TCP connect's error, its SSLRequest
+    // answer, its own host-name match.
+    const ProbeResult &p = r.probe;
+    const bool probeFacts = p.outcome != ProbeResult::Outcome::NotRun;
+    if (probeFacts && (code == QLatin1String("connection-failed")
+            || code == QLatin1String("tls-handshake-failed"))) {
+        if (s.step == QLatin1String("tcp-connect") && p.step == QLatin1String("tcp-connect")
+            && p.errorCode == QLatin1String("connection-refused"))
+            code = problemCodeName(ProblemCode::ConnectionRefused);
+        else if (s.step == QLatin1String("ssl-request")
+                 && p.outcome == ProbeResult::Outcome::TlsRefused
+                 && r.endpoint.sslmode >= SslMode::Require)
+            code = problemCodeName(ProblemCode::SslNotSupported);
+        else if (s.step == QLatin1String("tls-handshake")
+                 && r.endpoint.sslmode == SslMode::VerifyFull
+                 && p.outcome == ProbeResult::Outcome::TlsEstablished
+                 && (!p.trust.attempted || p.trust.trusted) && p.hostMatch
+                 && !p.hostMatch->matched)
+            // libpq's handshake failed under verify-full where the probe's chain verified and its
+            // host match failed: the host-name check (the Route 53 alias case), in any language.
+            code = problemCodeName(ProblemCode::HostMismatch);
+        else if (s.step == QLatin1String("tls-handshake") && r.rootCert.verifies
+                 && p.trust.attempted && !p.trust.trusted)
+            code = problemCodeName(ProblemCode::CertVerifyFailed);
+    }
     if (code == QLatin1String("cert-verify-failed")) {
         if (r.probe.trust.attempted && !r.probe.trust.trusted)
             return ProblemCatalog::trustCode(r.probe.trust);
-        return QStringLiteral("untrusted");
+        return problemCodeName(ProblemCode::Untrusted);
     }
     if (code == QLatin1String("host-mismatch"))
         return ProblemCatalog::hostMismatchCode(r);
     if (code == QLatin1String("no-pg-hba-entry-no-encryption"))
         return r.plaintext.verdict == PlaintextResult::Verdict::RefusedEncryptionRequired
-            ? QStringLiteral("plaintext-refused")
-            : QStringLiteral("no-pg-hba-entry");
+            ? problemCodeName(ProblemCode::PlaintextRefused)
+            : problemCodeName(ProblemCode::NoPgHbaEntry);
     if (ProblemCatalog::knownCodes().contains(code))
         return code;
-    return QStringLiteral("session-failed");
+    return problemCodeName(ProblemCode::SessionFailed);
 }
 
 void judgeSession(InspectionReport &r)
@@ -124,22 +156,22 @@ void judgeSession(InspectionReport &r)
     if (s.connected) {
         r.ok = !stalledAfterLogin && (mode >= SslMode::Require ? s.sslInUse : true);
         if (stalledAfterLogin)
-            add(r, QStringLiteral("timeout"), s.error);
+            add(r, ProblemCode::Timeout, s.error);
         // Each weak mode names its own weakness, whatever this connection had.
         if (mode == SslMode::Allow)
-            add(r, QStringLiteral("allow-tries-plaintext"));
+            add(r, ProblemCode::AllowTriesPlaintext);
         else if (mode == SslMode::Prefer)
-            add(r, QStringLiteral("prefer-falls-back"));
+            add(r, ProblemCode::PreferFallsBack);
         if (!s.sslInUse) {
-            add(r, QStringLiteral("not-encrypted"));
+            add(r, ProblemCode::NotEncrypted);
         } else {
             if (!r.rootCert.verifies)
-                add(r, QStringLiteral("server-not-authenticated"));
+                add(r, ProblemCode::ServerNotAuthenticated);
             else if (mode != SslMode::VerifyFull)
-                add(r, QStringLiteral("host-not-checked"));
+                add(r, ProblemCode::HostNotChecked);
         }
         if (s.sslIsUsed.has_value() && *s.sslIsUsed != s.sslInUse) {
-            add(r, QStringLiteral("tls-terminated-by-proxy"),
+            add(r, ProblemCode::TlsTerminatedByProxy,
                 QCoreApplication::translate("pgtls::Judge", "libpq: TLS %1; server (%2): %3")
                     .arg(s.sslInUse ? QCoreApplication::translate("pgtls::Judge", "in use")
                                     : QCoreApplication::translate("pgtls::Judge", "not in use"),
@@ -149,14 +181,14 @@ void judgeSession(InspectionReport &r)
         } else if (s.sslInUse && s.pgStatSsl.value_or(false)
                    && ((!s.pgStatSslVersion.isEmpty() && s.pgStatSslVersion != s.protocol)
                        || (!s.pgStatSslCipher.isEmpty() && s.pgStatSslCipher != s.cipher))) {
-            add(r, QStringLiteral("tls-parameters-differ"),
+            add(r, ProblemCode::TlsParametersDiffer,
                 QCoreApplication::translate("pgtls::Judge", "libpq: %1 %2; server: %3 %4")
                     .arg(s.protocol, s.cipher, s.pgStatSslVersion, s.pgStatSslCipher));
         }
         if (!s.sslinfoInstalled && !s.serverVersion.isEmpty())
-            add(r, QStringLiteral("sslinfo-missing"));
+            add(r, ProblemCode::SslinfoMissing);
         if (!s.queryError.isEmpty())
-            add(r, QStringLiteral("server-view-incomplete"), s.queryError);
+            add(r, ProblemCode::ServerViewIncomplete, s.queryError);
         if (s.sslInUse)
             addProbeWarnings(r);
     } else {
@@ -169,7 +201,7 @@ void judgeSession(InspectionReport &r)
     }
 
     if (r.plaintext.accepted.value_or(false))
-        add(r, QStringLiteral("plaintext-accepted"), r.plaintext.detail);
+        add(r, ProblemCode::PlaintextAccepted, r.plaintext.detail);
 
     const bool proxy = r.hasProblem(QStringLiteral("tls-terminated-by-proxy"));
     if (!s.connected)
@@ -370,11 +402,11 @@ MatrixRow Judge::matrixRow(SslMode mode, const SessionResult &a,
         // The plain reason, as the problem catalogue words it.
         QString code = a.errorCode;
         if (code == QLatin1String("no-pg-hba-entry-no-encryption"))
-            code = QStringLiteral("plaintext-refused");
+            code = problemCodeName(ProblemCode::PlaintextRefused);
         else if (code == QLatin1String("cert-verify-failed"))
-            code = QStringLiteral("untrusted");
+            code = problemCodeName(ProblemCode::Untrusted);
         else if (!ProblemCatalog::knownCodes().contains(code))
-            code = QStringLiteral("session-failed");
+            code = problemCodeName(ProblemCode::SessionFailed);
         row.note = QCoreApplication::translate("pgtls::Judge", "Did not connect: %1.")
                        .arg(ProblemCatalog::make(code, QString(), InspectionReport()).title);
     }

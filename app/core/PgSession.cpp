@@ -2,6 +2,7 @@
 #include "PgSession.h"
 
 #include "ClientFiles.h"
+#include "Problem.h"
 #include "RootCert.h"
 #include "SafeText.h"
 #include "SecretMemory.h"
@@ -10,14 +11,18 @@
 #include <QHostAddress>
 #include <QHostInfo>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QTimer>
 
 #include <libpq-fe.h>
 
+#include <libintl.h>
 #include <sys/ioctl.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 namespace pgtls {
@@ -66,6 +71,166 @@ int keyPassphraseHook(char *buffer, int size, PGconn *conn)
     return PQdefaultSSLKeyPassHook_OpenSSL(buffer, size, conn);
 }
 
+// libpq's gettext text domain as libpq_binddomain() names it: PG_TEXTDOMAIN("libpq5"), i.e.
+// "libpq5-15" for libpq 15 (Debian ships /usr/share/locale/*/LC_MESSAGES/libpq5-15.mo).
+const QByteArray &libpqTextDomain()
+{
+    static const QByteArray domain = "libpq5-" + QByteArray::number(PQlibVersion() / 10000);
+    return domain;
+}
+
+// The server's text domain (for the last resort only: the server speaks its own lc_messages).
+const QByteArray &serverTextDomain()
+{
+    static const QByteArray domain = "postgres-" + QByteArray::number(PQlibVersion() / 10000);
+    return domain;
+}
+
+// A printf-style message as a pattern: its literal parts in order, the conversions as any text
+// on one line; the trailing newline dropped (messages are trimmed and joined).
+QRegularExpression formatPattern(const QString &format)
+{
+    QString f = format;
+    while (f.endsWith(QLatin1Char('\n')))
+        f.chop(1);
+    static const QRegularExpression conversion(QStringLiteral("%[-+ #0-9.]*(?:l|ll|z)?[sducmx]"));
+    QString pattern;
+    qsizetype at = 0;
+    auto it = conversion.globalMatch(f);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        pattern += QRegularExpression::escape(f.mid(at, m.capturedStart() - at));
+        pattern += QStringLiteral("[^\\n]*?");
+        at = m.capturedEnd();
+    }
+    pattern += QRegularExpression::escape(f.mid(at));
+    return QRegularExpression(pattern, QRegularExpression::CaseInsensitiveOption);
+}
+
+// Whether `message` holds the message `msgid` of `domain`, in English or in the current language.
+bool holdsMessage(const QString &message, const QByteArray &domain, const char *msgid,
+    const char *plural = nullptr)
+{
+    QStringList forms { QString::fromUtf8(msgid) };
+    if (plural) {
+        forms << QString::fromUtf8(dngettext(domain.constData(), msgid, plural, 1))
+              << QString::fromUtf8(dngettext(domain.constData(), msgid, plural, 2))
+              << QString::fromUtf8(plural);
+    } else {
+        forms << QString::fromUtf8(dgettext(domain.constData(), msgid));
+    }
+    forms.removeDuplicates();
+    for (const QString &form : std::as_const(forms)) {
+        if (formatPattern(form).match(message).hasMatch())
+            return true;
+    }
+    return false;
+}
+
+bool libpqSaid(const QString &message, const char *msgid, const char *plural = nullptr)
+{
+    return holdsMessage(message, libpqTextDomain(), msgid, plural);
+}
+
+bool serverSaid(const QString &message, const char *msgid)
+{
+    return holdsMessage(message, serverTextDomain(), msgid);
+}
+
+// The C library's text for an errno as libpq prints it (strerror_r in the current language).
+bool saysErrno(const QString &message, int error)
+{
+    const QString english = error == ECONNREFUSED ? QStringLiteral("Connection refused") : QString();
+    const QString local = QString::fromLocal8Bit(std::strerror(error));
+    return (!local.isEmpty() && message.contains(local))
+        || (!english.isEmpty() && message.contains(english, Qt::CaseInsensitive));
+}
+
+// The step libpq is in, by its connection status (fe-connect.c, PQconnectPoll()).
+QString stepOf(ConnStatusType status, bool sslInUse)
+{
+    switch (status) {
+    case CONNECTION_NEEDED:
+    case CONNECTION_STARTED:
+        return QStringLiteral("tcp-connect");
+    case CONNECTION_MADE:
+    case CONNECTION_GSS_STARTUP:
+        return QStringLiteral("ssl-request");
+    case CONNECTION_SSL_STARTUP:
+        // libpq sets ssl_in_use when it starts the handshake (after the server's 'S').
+        return sslInUse ? QStringLiteral("tls-handshake") : QStringLiteral("ssl-request");
+    case CONNECTION_AWAITING_RESPONSE:
+        return QStringLiteral("authentication");
+    case CONNECTION_AUTH_OK:
+    case CONNECTION_SETENV:
+    case CONNECTION_CHECK_WRITABLE:
+    case CONNECTION_CONSUME:
+    case CONNECTION_CHECK_TARGET:
+    case CONNECTION_CHECK_STANDBY:
+    case CONNECTION_OK:
+        return QStringLiteral("startup");
+    case CONNECTION_BAD:
+        break;
+    }
+    return QString();
+}
+
+// The steps in the order libpq goes through them.
+int stepRank(const QString &step)
+{
+    static const QStringList order { QStringLiteral("options"), QStringLiteral("resolve"),
+        QStringLiteral("tcp-connect"), QStringLiteral("ssl-request"),
+        QStringLiteral("tls-handshake"), QStringLiteral("authentication"),
+        QStringLiteral("startup"), QStringLiteral("server-view") };
+    return int(order.indexOf(step));
+}
+
+QString laterStep(const QString &a, const QString &b)
+{
+    return stepRank(b) > stepRank(a) ? b : a;
+}
+
+// The step a failure of this kind cannot happen before.
+QString impliedStep(const QString &code)
+{
+    if (code == problemCodeName(ProblemCode::SslNotSupported))
+        return QStringLiteral("ssl-request");
+    if (code == problemCodeName(ProblemCode::CertVerifyFailed)
+        || code == problemCodeName(ProblemCode::HostMismatch)
+        || code == problemCodeName(ProblemCode::TlsHandshakeFailed)
+        || code == problemCodeName(ProblemCode::RootCertMissing)
+        || code == problemCodeName(ProblemCode::RootCertUnreadable))
+        return QStringLiteral("tls-handshake");
+    if (code == problemCodeName(ProblemCode::PasswordFailed)
+        || code == problemCodeName(ProblemCode::PasswordNeeded)
+        || code.startsWith(problemCodeName(ProblemCode::NoPgHbaEntry))
+        || code == problemCodeName(ProblemCode::PgHbaReject)
+        || code == problemCodeName(ProblemCode::ChannelBindingUnavailable)
+        || code == problemCodeName(ProblemCode::ServerNotReady)
+        || code == problemCodeName(ProblemCode::TooManyConnections))
+        return QStringLiteral("authentication");
+    if (code == problemCodeName(ProblemCode::DatabaseMissing)
+        || code == problemCodeName(ProblemCode::RoleMissing))
+        return QStringLiteral("startup");
+    return QString();
+}
+
+bool authenticatedIn(ConnStatusType status)
+{
+    switch (status) {
+    case CONNECTION_AUTH_OK:
+    case CONNECTION_SETENV:
+    case CONNECTION_CHECK_WRITABLE:
+    case CONNECTION_CONSUME:
+    case CONNECTION_CHECK_TARGET:
+    case CONNECTION_CHECK_STANDBY:
+    case CONNECTION_OK:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace
 
 class PgSession::Private
@@ -89,6 +254,10 @@ public:
     void onResolved(const QHostInfo &info);
     void startConnecting(const QStringList &addresses);
     void connectPoll();
+    // What libpq appended to its message during the last poll is one attempt's failure, made in
+    // the step (and TLS state) libpq was in before that poll.
+    void collectFailure(const QString &step, bool tls, bool authenticated);
+    QString finalErrorMessage();
     void handlePollResult(PostgresPollingStatusType status);
     void onConnected();
     void sendQuery(Query query, const QByteArray &sql);
@@ -101,6 +270,7 @@ public:
     void release();
     void watch(QSocketNotifier::Type type);
     QString phaseDescription() const;
+    QString phaseStep() const;
     // Counts what the server has sent since the last call (FIONREAD before libpq reads: an upper
     // estimate, as unread bytes may be counted again); false, and the attempt failed, beyond
     // kMaxBytes.
@@ -132,6 +302,11 @@ public:
     Query currentQuery = Query::ServerView;
     int rowsOfQuery = 0;
     QString sslinfoSchema;
+
+    // Connecting: where libpq is, as seen after the last poll, and what it has reported so far.
+    QString currentStep;
+    qsizetype errorConsumed = 0;
+    QList<AttemptFailure> failures;
 };
 
 void PgSession::Private::start()
@@ -150,8 +325,9 @@ void PgSession::Private::start()
         for (const ClientFileIssue &issue : unsafeFiles)
             messages << issue.message;
         result.connectMs = 0;
+        result.step = QStringLiteral("options");
         // finished() still comes from the event loop (fail() queues it).
-        fail(QStringLiteral("client-file-unsafe"), messages.join(QLatin1Char(' ')));
+        fail(problemCodeName(ProblemCode::ClientFileUnsafe), messages.join(QLatin1Char(' ')));
         return;
     }
 
@@ -187,7 +363,8 @@ void PgSession::Private::onResolved(const QHostInfo &info)
         const QString reason
             = info.error() == QHostInfo::NoError ? PgSession::tr("no address") : info.errorString();
         result.connectMs = clock.elapsed();
-        fail(QStringLiteral("dns-failure"),
+        result.step = QStringLiteral("resolve");
+        fail(problemCodeName(ProblemCode::DnsFailure),
             PgSession::tr("could not translate host name \"%1\" to address: %2")
                 .arg(endpoint.host, reason));
         return;
@@ -284,19 +461,26 @@ void PgSession::Private::startConnecting(const QStringList &addresses)
 
     if (!conn) {
         result.connectMs = clock.elapsed();
-        fail(QStringLiteral("connection-failed"),
+        fail(problemCodeName(ProblemCode::ConnectionFailed),
             PgSession::tr("out of memory: libpq could not allocate a connection"));
         return;
     }
     // Notices are data: without a receiver libpq's default one writes them raw to stderr (a
     // hostile server's escape sequences would repaint the terminal).
     PQsetNoticeReceiver(conn, &Private::noticeReceiver, this);
+    // The server's errors then carry their SQLSTATE in the message ("FATAL:  28P01: ..."): libpq
+    // 15 has no accessor for a failed connection's error fields. The text shown is rebuilt as
+    // libpq's default verbosity gives it (defaultVerbosityText()); after connecting, the default
+    // is restored for the queries.
+    PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
     if (PQstatus(conn) == CONNECTION_BAD) {
         result.connectMs = clock.elapsed();
-        const QString message = trimmedMessage(PQerrorMessage(conn));
+        result.step = QStringLiteral("options");
+        const QString message = finalErrorMessage();
         fail(PgSession::classifyError(message), message);
         return;
     }
+    currentStep = stepOf(PQstatus(conn), false);
     // libpq's documentation: "If you have yet to call PQconnectPoll, i.e., just after the call to
     // PQconnectStart, behave as if it last returned PGRES_POLLING_WRITING." The non-blocking
     // connect() is under way; polling before the socket is writable would send on it too early.
@@ -338,7 +522,50 @@ void PgSession::Private::connectPoll()
 {
     if (!withinBudget())
         return;
-    handlePollResult(PQconnectPoll(conn));
+    const ConnStatusType before = PQstatus(conn);
+    const bool tls = PQsslInUse(conn);
+    const PostgresPollingStatusType status = PQconnectPoll(conn);
+    const qsizetype known = failures.size();
+    collectFailure(stepOf(before, tls), tls, authenticatedIn(before));
+    const ConnStatusType after = PQstatus(conn);
+    if (after != CONNECTION_BAD)
+        currentStep = stepOf(after, PQsslInUse(conn));
+    else if (failures.size() > known)
+        currentStep = failures.last().step;
+    else if (!stepOf(before, tls).isEmpty())
+        currentStep = stepOf(before, tls);
+    handlePollResult(status);
+}
+
+void PgSession::Private::collectFailure(const QString &step, bool tls, bool authenticated)
+{
+    const QString all = QString::fromUtf8(PQerrorMessage(conn));
+    if (all.size() < errorConsumed)
+        errorConsumed = 0;
+    if (all.size() == errorConsumed)
+        return;
+    const QString verbose = all.mid(errorConsumed);
+    errorConsumed = all.size();
+    if (failures.size() >= 16) // libpq makes at most a few attempts per address
+        return;
+    AttemptFailure f;
+    QStringList states;
+    f.message = SafeText::bounded(PgSession::defaultVerbosityText(verbose, &states).trimmed());
+    f.sqlstate = states.value(0);
+    f.step = step;
+    f.tls = tls;
+    f.authenticated = authenticated;
+    // One poll may take libpq through several steps (a busy machine lets the server answer
+    // before libpq reads): the failure itself says how far it got at least.
+    f.step = laterStep(step, impliedStep(PgSession::classifyFailure({ f })));
+    failures.append(f);
+    result.sqlstates << states;
+}
+
+QString PgSession::Private::finalErrorMessage()
+{
+    const QString verbose = QString::fromUtf8(PQerrorMessage(conn));
+    return SafeText::bounded(PgSession::defaultVerbosityText(verbose).trimmed());
 }
 
 bool PgSession::Private::withinBudget()
@@ -362,7 +589,8 @@ bool PgSession::Private::withinBudget()
     }
     if (result.connectMs < 0)
         result.connectMs = clock.elapsed();
-    fail(QStringLiteral("server-flood"), message);
+    result.step = currentStep;
+    fail(problemCodeName(ProblemCode::ServerFlood), message);
     return false;
 }
 
@@ -421,12 +649,14 @@ void PgSession::Private::handlePollResult(PostgresPollingStatusType status)
     // password_needed: the server asked for a password, so a pg_hba.conf line matched.
     result.reachedAuthentication = PQconnectionUsedPassword(conn);
     result.passwordSent = PQconnectionUsedPassword(conn) && !result.needsPassword;
-    const QString message = trimmedMessage(PQerrorMessage(conn));
-    const QString code = result.needsPassword ? QStringLiteral("password-needed")
-                                              : PgSession::classifyError(message);
+    result.step = currentStep;
+    const QString message = finalErrorMessage();
+    const QString code = result.needsPassword ? problemCodeName(ProblemCode::PasswordNeeded)
+        : failures.isEmpty()                  ? PgSession::classifyError(message)
+                                              : PgSession::classifyFailure(failures);
     // libpq refused the server's authentication request for want of channel binding: the server
     // did ask, so pg_hba.conf let the attempt that far.
-    if (code == QLatin1String("channel-binding-unavailable"))
+    if (code == problemCodeName(ProblemCode::ChannelBindingUnavailable))
         result.reachedAuthentication = true;
     fail(code, message);
 }
@@ -440,6 +670,8 @@ void PgSession::Private::onConnected()
     result.connectMs = clock.elapsed();
     result.connected = true;
     result.reachedAuthentication = true;
+    // The queries' errors read as libpq's default verbosity gives them.
+    PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
     result.passwordSent = PQconnectionUsedPassword(conn);
     result.sslInUse = PQsslInUse(conn);
     result.sslInUseObserved = result.sslInUse;
@@ -624,13 +856,30 @@ QString PgSession::Private::phaseDescription() const
     return QString();
 }
 
+QString PgSession::Private::phaseStep() const
+{
+    switch (phase) {
+    case Phase::Resolving:
+        return QStringLiteral("resolve");
+    case Phase::Connecting:
+        return currentStep.isEmpty() ? QStringLiteral("tcp-connect") : currentStep;
+    case Phase::Querying:
+        return QStringLiteral("server-view");
+    case Phase::Idle:
+    case Phase::Finishing:
+        break;
+    }
+    return QString();
+}
+
 void PgSession::Private::onDeadline()
 {
     if (phase == Phase::Idle || phase == Phase::Finishing)
         return;
     if (result.connectMs < 0)
         result.connectMs = clock.elapsed();
-    fail(QStringLiteral("timeout"),
+    result.step = phaseStep();
+    fail(problemCodeName(ProblemCode::Timeout),
         PgSession::tr("timed out after %1 ms %2").arg(options.timeoutMs).arg(phaseDescription()));
 }
 
@@ -669,6 +918,8 @@ void PgSession::Private::finish()
     if (phase == Phase::Idle || phase == Phase::Finishing)
         return;
     phase = Phase::Finishing;
+    if (result.connected && result.step.isEmpty() && !result.queryError.isEmpty())
+        result.step = QStringLiteral("server-view");
     release();
     result.totalMs = clock.elapsed();
     // Queued: finish() may run inside start() or inside a slot of ours; finished() always comes
@@ -707,6 +958,9 @@ void PgSession::start(const Endpoint &endpoint, const QString &password, const O
     d->password = password;
     d->options = options;
     d->sslinfoSchema.clear();
+    d->currentStep.clear();
+    d->errorConsumed = 0;
+    d->failures.clear();
     d->result = SessionResult();
     d->result.attempted = true;
     d->result.sslmode = endpoint.sslmode;
@@ -719,7 +973,8 @@ void PgSession::cancel()
         return;
     if (d->result.connectMs < 0)
         d->result.connectMs = d->clock.elapsed();
-    d->fail(QStringLiteral("cancelled"), tr("cancelled %1").arg(d->phaseDescription()));
+    d->result.step = d->phaseStep();
+    d->fail(problemCodeName(ProblemCode::Cancelled), tr("cancelled %1").arg(d->phaseDescription()));
 }
 
 bool PgSession::isRunning() const
@@ -732,58 +987,235 @@ const SessionResult &PgSession::result() const
     return d->result;
 }
 
-QString PgSession::classifyError(const QString &libpqMessage)
+namespace {
+
+// The codes classifyError() and classifyFailure() give, most specific first: when libpq reports
+// several attempts, the first cause in this order is the one to fix (e.g. a verification failure
+// followed by the plaintext retry's "no pg_hba.conf entry").
+const QStringList &causeOrder()
 {
-    const QString m = libpqMessage;
+    static const QStringList order {
+        problemCodeName(ProblemCode::Timeout),
+        problemCodeName(ProblemCode::PasswordNeeded),
+        problemCodeName(ProblemCode::PasswordFailed),
+        problemCodeName(ProblemCode::HostMismatch),
+        problemCodeName(ProblemCode::RootCertMissing),
+        problemCodeName(ProblemCode::RootCertUnreadable),
+        problemCodeName(ProblemCode::CertVerifyFailed),
+        problemCodeName(ProblemCode::SslNotSupported),
+        problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption),
+        problemCodeName(ProblemCode::NoPgHbaEntry),
+        problemCodeName(ProblemCode::PgHbaReject),
+        problemCodeName(ProblemCode::RoleMissing),
+        problemCodeName(ProblemCode::DatabaseMissing),
+        problemCodeName(ProblemCode::ServerNotReady),
+        problemCodeName(ProblemCode::TooManyConnections),
+        problemCodeName(ProblemCode::ConnectionRefused),
+        problemCodeName(ProblemCode::DnsFailure),
+        problemCodeName(ProblemCode::NotPostgres),
+        problemCodeName(ProblemCode::ChannelBindingUnavailable),
+        problemCodeName(ProblemCode::TlsHandshakeFailed),
+        problemCodeName(ProblemCode::ConnectionFailed),
+    };
+    return order;
+}
+
+QString firstCause(const QStringList &codes)
+{
+    const QStringList &order = causeOrder();
+    qsizetype best = order.size() - 1;
+    for (const QString &code : codes) {
+        const qsizetype at = order.indexOf(code);
+        if (at >= 0 && at < best)
+            best = at;
+    }
+    return order.at(best);
+}
+
+// One attempt's part of libpq's message, by libpq's own texts (in English and in the current
+// language's catalogue) and the server's English ones.
+QString classifyText(const QString &m)
+{
     auto has = [&m](const char *needle) {
         return m.contains(QLatin1String(needle), Qt::CaseInsensitive);
     };
-    // Most specific first: under sslmode prefer/allow libpq retries and reports every attempt,
-    // and the first cause in this order is the one to fix (e.g. a verification failure followed
-    // by the plaintext retry's "no pg_hba.conf entry").
-    if (has("timeout expired"))
-        return QStringLiteral("timeout");
-    if (has("no password supplied"))
-        return QStringLiteral("password-needed");
+    if (libpqSaid(m, "timeout expired\n"))
+        return problemCodeName(ProblemCode::Timeout);
+    if (has("no password supplied")) // PQnoPasswordSupplied: never translated
+        return problemCodeName(ProblemCode::PasswordNeeded);
     if (has("password authentication failed for user"))
-        return QStringLiteral("password-failed");
-    if (has("does not match host name")
-        || has("could not get server's host name from server certificate")
-        || has("host name must be specified for a verified SSL connection"))
-        return QStringLiteral("host-mismatch");
-    if (has("root certificate file") && has("does not exist"))
-        return QStringLiteral("root-cert-missing");
-    if (has("could not read root certificate file"))
-        return QStringLiteral("root-cert-unreadable");
+        return problemCodeName(ProblemCode::PasswordFailed);
+    if (libpqSaid(m, "server certificate for \"%s\" does not match host name \"%s\"\n")
+        || libpqSaid(m, "server certificate for \"%s\" (and %d other name) does not match host name \"%s\"\n",
+            "server certificate for \"%s\" (and %d other names) does not match host name \"%s\"\n")
+        || libpqSaid(m, "could not get server's host name from server certificate\n")
+        || libpqSaid(m, "host name must be specified for a verified SSL connection\n"))
+        return problemCodeName(ProblemCode::HostMismatch);
+    if (libpqSaid(m, "root certificate file \"%s\" does not exist\nEither provide the file or "
+                     "change sslmode to disable server certificate verification.\n")
+        || (has("root certificate file") && has("does not exist")))
+        return problemCodeName(ProblemCode::RootCertMissing);
+    if (libpqSaid(m, "could not read root certificate file \"%s\": %s\n"))
+        return problemCodeName(ProblemCode::RootCertUnreadable);
+    // OpenSSL's reason strings are never translated.
     if (has("certificate verify failed"))
-        return QStringLiteral("cert-verify-failed");
-    if (has("server does not support SSL, but SSL was required"))
-        return QStringLiteral("ssl-not-supported");
+        return problemCodeName(ProblemCode::CertVerifyFailed);
+    if (libpqSaid(m, "server does not support SSL, but SSL was required\n"))
+        return problemCodeName(ProblemCode::SslNotSupported);
     if (has("no pg_hba.conf entry"))
-        return has("no encryption") ? QStringLiteral("no-pg-hba-entry-no-encryption")
-                                    : QStringLiteral("no-pg-hba-entry");
+        return has("no encryption") ? problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption)
+                                    : problemCodeName(ProblemCode::NoPgHbaEntry);
     if (has("pg_hba.conf rejects connection"))
-        return QStringLiteral("pg-hba-reject");
+        return problemCodeName(ProblemCode::PgHbaReject);
     if (m.contains(QLatin1String("role \"")) && has("\" does not exist"))
-        return QStringLiteral("role-missing");
+        return problemCodeName(ProblemCode::RoleMissing);
     if (m.contains(QLatin1String("database \"")) && has("\" does not exist"))
-        return QStringLiteral("database-missing");
-    if (has("Connection refused"))
-        return QStringLiteral("connection-refused");
-    if (has("could not translate host name"))
-        return QStringLiteral("dns-failure");
-    if (has("received invalid response to SSL negotiation")
-        || has("received invalid response to GSSAPI negotiation")
-        || has("expected authentication request from server")
-        || has("unexpected response from server") || has("invalid message length")
-        || has("invalid message format")
-        || (has("server closed the connection unexpectedly") && !has("SSL")))
-        return QStringLiteral("not-postgres");
-    if (has("channel binding") && has("required"))
-        return QStringLiteral("channel-binding-unavailable");
-    if (has("SSL error") || has("SSL SYSCALL"))
-        return QStringLiteral("tls-handshake-failed");
-    return QStringLiteral("connection-failed");
+        return problemCodeName(ProblemCode::DatabaseMissing);
+    if (saysErrno(m, ECONNREFUSED))
+        return problemCodeName(ProblemCode::ConnectionRefused);
+    if (libpqSaid(m, "could not translate host name \"%s\" to address: %s\n"))
+        return problemCodeName(ProblemCode::DnsFailure);
+    if (libpqSaid(m, "received invalid response to SSL negotiation: %c\n")
+        || libpqSaid(m, "received invalid response to GSSAPI negotiation: %c\n")
+        || libpqSaid(m, "expected authentication request from server, but received %c\n")
+        || libpqSaid(m, "unexpected response from server; first received character was \"%c\"\n")
+        || libpqSaid(m, "unexpected message from server during startup\n")
+        || has("invalid message length") || has("invalid message format")
+        || (libpqSaid(m, "server closed the connection unexpectedly\n\tThis probably means the "
+                         "server terminated abnormally\n\tbefore or while processing the "
+                         "request.\n")
+            && !libpqSaid(m, "SSL error: %s\n") && !libpqSaid(m, "SSL SYSCALL error: %s\n")
+            && !has("SSL")))
+        return problemCodeName(ProblemCode::NotPostgres);
+    if (libpqSaid(m, "channel binding required, but SSL not in use\n")
+        || libpqSaid(m, "channel binding is required, but server did not offer an authentication "
+                        "method that supports channel binding\n")
+        || libpqSaid(m, "channel binding required, but server authenticated client without "
+                        "channel binding\n")
+        || libpqSaid(m, "channel binding required but not supported by server's authentication "
+                        "request\n")
+        || (has("channel binding") && has("required")))
+        return problemCodeName(ProblemCode::ChannelBindingUnavailable);
+    if (libpqSaid(m, "SSL error: %s\n") || libpqSaid(m, "SSL SYSCALL error: %s\n"))
+        return problemCodeName(ProblemCode::TlsHandshakeFailed);
+    return problemCodeName(ProblemCode::ConnectionFailed);
+}
+
+// One attempt by structure: the server's SQLSTATE, then libpq's text, then the step.
+QString classifyAttempt(const PgSession::AttemptFailure &a)
+{
+    const QString &state = a.sqlstate;
+    if (state == QLatin1String("28P01")) // invalid_password
+        return problemCodeName(ProblemCode::PasswordFailed);
+    if (state == QLatin1String("3D000")) // invalid_catalog_name
+        return problemCodeName(ProblemCode::DatabaseMissing);
+    if (state == QLatin1String("57P03")) // cannot_connect_now: starting up, shutting down, recovery
+        return problemCodeName(ProblemCode::ServerNotReady);
+    if (state == QLatin1String("53300")) // too_many_connections
+        return problemCodeName(ProblemCode::TooManyConnections);
+    if (state == QLatin1String("28000")) { // invalid_authorization_specification
+        // After AuthenticationOk only the role itself can be refused (it does not exist, or may
+        // not log in); before it, pg_hba.conf refused the attempt. The server's own text (in its
+        // language, which may be ours) tells the rest, English as the fallback.
+        if (a.authenticated || serverSaid(a.message, "role \"%s\" does not exist"))
+            return problemCodeName(ProblemCode::RoleMissing);
+        // 28000 is also an authentication method's failure other than a password's (ident,
+        // peer, PAM, LDAP, RADIUS, cert): the text, where we know it, says which.
+        const QString byText = classifyText(a.message);
+        if (byText == problemCodeName(ProblemCode::PasswordFailed)
+            || byText == problemCodeName(ProblemCode::RoleMissing)
+            || byText == problemCodeName(ProblemCode::PgHbaReject)
+            || byText == problemCodeName(ProblemCode::NoPgHbaEntry)
+            || byText == problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption))
+            return byText;
+        if (serverSaid(a.message, "pg_hba.conf rejects connection for host \"%s\", user \"%s\", "
+                                  "database \"%s\", %s"))
+            return problemCodeName(ProblemCode::PgHbaReject);
+        return a.tls ? problemCodeName(ProblemCode::NoPgHbaEntry)
+                     : problemCodeName(ProblemCode::NoPgHbaEntryNoEncryption);
+    }
+    const QString byText = classifyText(a.message);
+    if (byText != problemCodeName(ProblemCode::ConnectionFailed))
+        return byText;
+    // libpq's text said nothing we know (another language without a catalogue, a new message):
+    // what the step tells.
+    if (a.step == QLatin1String("tls-handshake"))
+        return problemCodeName(ProblemCode::TlsHandshakeFailed);
+    return byText;
+}
+
+} // namespace
+
+QString PgSession::classifyFailure(const QList<AttemptFailure> &attempts)
+{
+    QStringList codes;
+    for (const AttemptFailure &a : attempts)
+        codes << classifyAttempt(a);
+    return firstCause(codes);
+}
+
+QString PgSession::defaultVerbosityText(const QString &verbose, QStringList *sqlstates)
+{
+    // pqBuildErrorMessage3() at PQERRORS_VERBOSE: "SEVERITY:  SQLSTATE: primary\n", then the
+    // DETAIL/HINT/QUERY/CONTEXT lines (as at the default), then only at VERBOSE the SCHEMA NAME ...
+    // CONSTRAINT NAME lines and "LOCATION:  function, file:line\n". A server error begins the
+    // message, a line, or follows libpq's "connection to server ... failed: ".
+    static const QRegularExpression serverError(
+        QStringLiteral(R"((?:^|(?<=\n)|(?<=: ))([^\s:]{1,32}):  ([0-9A-Z]{5}): )"));
+    QStringList verboseLabels;
+    for (const char *label : { "LOCATION:  ", "SCHEMA NAME:  %s\n", "TABLE NAME:  %s\n",
+             "COLUMN NAME:  %s\n", "DATATYPE NAME:  %s\n", "CONSTRAINT NAME:  %s\n" }) {
+        QString english = QString::fromUtf8(label);
+        QString local = QString::fromUtf8(dgettext(libpqTextDomain().constData(), label));
+        for (QString *l : { &english, &local }) {
+            if (l->endsWith(QLatin1String("%s\n")))
+                l->chop(3);
+        }
+        verboseLabels << english;
+        if (local != english)
+            verboseLabels << local;
+    }
+
+    QList<QRegularExpressionMatch> starts;
+    auto it = serverError.globalMatch(verbose);
+    while (it.hasNext())
+        starts << it.next();
+    if (starts.isEmpty())
+        return verbose;
+
+    QString out;
+    qsizetype at = 0;
+    for (qsizetype i = 0; i < starts.size(); ++i) {
+        const QRegularExpressionMatch &m = starts.at(i);
+        if (sqlstates)
+            *sqlstates << m.captured(2);
+        out += verbose.mid(at, m.capturedStart() - at);
+        out += m.captured(1) + QStringLiteral(":  ");
+        const qsizetype bodyStart = m.capturedEnd();
+        const qsizetype bodyEnd
+            = i + 1 < starts.size() ? starts.at(i + 1).capturedStart() : verbose.size();
+        QString body = verbose.mid(bodyStart, bodyEnd - bodyStart);
+        // The VERBOSE-only lines are the block's last ones: drop them from the end, the
+        // LOCATION line first (the last occurrence: a server's DETAIL may hold the same words).
+        auto dropLastLine = [&body](const QString &label) {
+            const qsizetype line = body.lastIndexOf(QLatin1Char('\n') + label);
+            if (line < 0)
+                return;
+            const qsizetype end = body.indexOf(QLatin1Char('\n'), line + 1);
+            body.remove(line + 1, end < 0 ? body.size() - line - 1 : end - line);
+        };
+        for (const QString &label : std::as_const(verboseLabels))
+            dropLastLine(label);
+        out += body;
+        at = bodyEnd;
+    }
+    out += verbose.mid(at);
+    return out;
+}
+
+QString PgSession::classifyError(const QString &libpqMessage)
+{
+    return classifyText(libpqMessage);
 }
 
 } // namespace pgtls

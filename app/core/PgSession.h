@@ -58,7 +58,16 @@ struct SessionResult
     qint64 bytesReceived = 0;        // bytes the server sent (an upper estimate), bounded by kMaxBytes
 
     QString error;                   // libpq's message verbatim (trimmed, bounded), empty when connected
-    QString errorCode;               // "timeout", "cancelled", "password-needed", ... (see classifyError())
+    QString errorCode;               // "timeout", "cancelled", "password-needed", ... (see classifyFailure())
+    // The step the attempt ended at (libpq's PQstatus observed while it polled, on the final
+    // attempt): "resolve", "tcp-connect", "ssl-request" (waiting for the answer to SSLRequest),
+    // "tls-handshake", "authentication" (startup packet sent, until AuthenticationOk),
+    // "startup" (authenticated, until ReadyForQuery), "server-view" (connected, our queries);
+    // empty when the session connected and finished its queries.
+    QString step;
+    // The SQLSTATEs of the errors the server sent while connecting, in order (one per failed
+    // attempt that got an ErrorResponse); structure, not text, in any language.
+    QStringList sqlstates;
     QString queryError;              // connected, but a server-view query failed: the server's message
     qint64 connectMs = -1;           // start() to CONNECTION_OK (or failure)
     qint64 totalMs = -1;             // start() to finished(), queries included
@@ -109,11 +118,33 @@ public:
     bool isRunning() const;
     const SessionResult &result() const;
 
-    // The errorCode for a libpq error message (matched on libpq 15's and the server's English
-    // texts; the first cause wins when libpq reports several attempts): "password-needed",
+    // One failed attempt as libpq reported it: its part of libpq's message, the server's SQLSTATE
+    // (when the server sent an ErrorResponse) and the step and TLS state libpq was in.
+    struct AttemptFailure
+    {
+        QString message;   // libpq's text for this attempt (default verbosity, as psql shows it)
+        QString sqlstate;  // empty: libpq's own error, not the server's
+        QString step;      // as SessionResult::step
+        bool tls = false;  // TLS was in use on this attempt when it failed
+        bool authenticated = false; // the server had sent AuthenticationOk
+    };
+    // The errorCode for failed attempts, by structure first: the server's SQLSTATE (28P01, 3D000,
+    // 28000 told apart by the step, 57P03, 53300), then libpq's own messages matched in libpq's
+    // catalogue of the current language (dgettext on its text domain) and in English, then the
+    // step. The most specific cause over all attempts wins (as classifyError()).
+    static QString classifyFailure(const QList<AttemptFailure> &attempts);
+    // libpq's message at PQERRORS_VERBOSE as it would read at the default verbosity (what psql
+    // prints): the "SQLSTATE: " after each server error's severity and its LOCATION line (and the
+    // other VERBOSE-only field lines) removed. The SQLSTATEs found are appended to `sqlstates`.
+    static QString defaultVerbosityText(const QString &verbose, QStringList *sqlstates = nullptr);
+
+    // The errorCode for a libpq error message by its text only (libpq 15's messages in the
+    // current language's catalogue and in English, the server's in English; the first cause wins
+    // when libpq reports several attempts): "password-needed",
     // "password-failed", "host-mismatch", "root-cert-missing", "root-cert-unreadable",
     // "cert-verify-failed", "ssl-not-supported", "no-pg-hba-entry-no-encryption",
     // "no-pg-hba-entry", "pg-hba-reject", "role-missing", "database-missing",
+    // "server-not-ready", "too-many-connections" (classifyFailure() only),
     // "connection-refused", "dns-failure", "not-postgres", "tls-handshake-failed",
     // "channel-binding-unavailable", "timeout"
     // (libpq's own connect_timeout), else "connection-failed". The session itself also sets

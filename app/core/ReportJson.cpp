@@ -67,6 +67,7 @@ QJsonObject sessionToJson(const SessionResult &s)
         { QStringLiteral("needs_password"), s.needsPassword },
         { QStringLiteral("error"), stringOrNull(s.error) },
         { QStringLiteral("error_code"), stringOrNull(s.errorCode) },
+        { QStringLiteral("step"), stringOrNull(s.step) },
         { QStringLiteral("explanation"), QJsonValue::Null },
         { QStringLiteral("connect_ms"), msOrNull(s.connectMs) },
         { QStringLiteral("notices"), noticesToJson(s) },
@@ -195,6 +196,7 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
         { QStringLiteral("host_match"), hostMatch },
         { QStringLiteral("error"), stringOrNull(p.error) },
         { QStringLiteral("error_code"), stringOrNull(p.errorCode) },
+        { QStringLiteral("step"), stringOrNull(p.step) },
     };
 
     QJsonArray problems;

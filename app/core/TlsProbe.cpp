@@ -2,6 +2,7 @@
 #include "TlsProbe.h"
 
 #include "OpenSslUtil.h"
+#include "Problem.h"
 
 #include <QCoreApplication>
 #include <QHostInfo>
@@ -45,7 +46,7 @@ TlsProbe::TlsProbe(QObject *parent)
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        m_result.errorCode = QStringLiteral("timeout");
+        m_result.errorCode = problemCodeName(ProblemCode::Timeout);
         m_result.error = tr("timed out after %1 ms %2")
                              .arg(m_timeoutMs)
                              .arg(currentStepDescription());
@@ -125,14 +126,14 @@ void TlsProbe::start(const Endpoint &endpoint, const RootCertResolution &rootCer
         if (generation != m_generation || !m_running)
             return;
         if (m_endpoint.isUnixSocket()) {
-            fail(QStringLiteral("unix-socket"),
+            fail(ProblemCode::UnixSocket,
                  tr("\"%1\" is a Unix-domain socket: PostgreSQL never uses TLS over a local socket. "
                     "Give a host name or IP address.")
                      .arg(m_endpoint.host));
             return;
         }
         if (m_endpoint.host.isEmpty() && m_endpoint.hostaddr.isEmpty()) {
-            fail(QStringLiteral("unix-socket"),
+            fail(ProblemCode::UnixSocket,
                  tr("no host given: libpq connects through the local Unix-domain socket, where PostgreSQL "
                     "never uses TLS. Give a host name or IP address."));
             return;
@@ -144,7 +145,7 @@ void TlsProbe::start(const Endpoint &endpoint, const RootCertResolution &rootCer
             return;
         }
         if (!m_endpoint.hostaddr.isEmpty()) {
-            fail(QStringLiteral("bad-hostaddr"),
+            fail(ProblemCode::BadHostaddr,
                  tr("hostaddr \"%1\" is not a numeric IP address").arg(m_endpoint.hostaddr));
             return;
         }
@@ -162,7 +163,7 @@ void TlsProbe::cancel()
     if (!m_running)
         return;
     m_result.error = tr("cancelled %1").arg(currentStepDescription());
-    m_result.errorCode = QStringLiteral("cancelled");
+    m_result.errorCode = problemCodeName(ProblemCode::Cancelled);
     finish(ProbeResult::Outcome::Cancelled);
 }
 
@@ -190,7 +191,7 @@ bool TlsProbe::mark(qint64 &slot, const QString &step)
 void TlsProbe::resolved(const QList<QHostAddress> &addresses, const QString &error)
 {
     if (addresses.isEmpty()) {
-        fail(QStringLiteral("dns-failure"),
+        fail(ProblemCode::DnsFailure,
              tr("could not translate host name \"%1\" to address: %2")
                  .arg(m_endpoint.host, error.isEmpty() ? tr("no addresses") : error));
         return;
@@ -241,9 +242,9 @@ void TlsProbe::onSocketError()
     const auto err = m_socket->error();
     const QString where = m_result.triedAddresses.isEmpty() ? QString() : m_result.triedAddresses.last();
     if (m_stage == Stage::Connecting) {
-        QString code = QStringLiteral("connection-failed");
+        QString code = problemCodeName(ProblemCode::ConnectionFailed);
         if (err == QAbstractSocket::ConnectionRefusedError)
-            code = QStringLiteral("connection-refused");
+            code = problemCodeName(ProblemCode::ConnectionRefused);
         m_result.errorCode = code;
         m_result.error = tr("could not connect to %1: %2").arg(where, m_socket->errorString());
         connectNext(); // libpq also tries the next address
@@ -251,17 +252,17 @@ void TlsProbe::onSocketError()
     }
     if (err == QAbstractSocket::RemoteHostClosedError) {
         if (m_stage == Stage::AwaitingSslAnswer) {
-            fail(QStringLiteral("not-postgres"),
+            fail(ProblemCode::NotPostgres,
                  tr("the server at %1 closed the connection without answering the SSLRequest: "
                     "this is not a PostgreSQL server, or it refuses this client")
                      .arg(where));
         } else {
-            fail(QStringLiteral("tls-handshake-failed"),
+            fail(ProblemCode::TlsHandshakeFailed,
                  tr("the server at %1 closed the connection during the TLS handshake").arg(where));
         }
         return;
     }
-    fail(QStringLiteral("connection-failed"), tr("connection to %1 failed: %2").arg(where, m_socket->errorString()));
+    fail(ProblemCode::ConnectionFailed, tr("connection to %1 failed: %2").arg(where, m_socket->errorString()));
 }
 
 void TlsProbe::onReadyRead()
@@ -280,7 +281,7 @@ void TlsProbe::onReadyRead()
                 return;
             if (m_socket->bytesAvailable() > 0) {
                 // libpq 15 refuses this too (CVE-2021-23222): bytes injected before the handshake.
-                fail(QStringLiteral("unencrypted-data-after-ssl-response"),
+                fail(ProblemCode::UnencryptedDataAfterSslResponse,
                      tr("received unencrypted data after SSL response"));
                 return;
             }
@@ -291,7 +292,7 @@ void TlsProbe::onReadyRead()
             m_result.sslResponse = QStringLiteral("N");
             if (!mark(m_result.timings.sslRequest, QStringLiteral("ssl-request")))
                 return;
-            m_result.errorCode = QStringLiteral("ssl-not-supported");
+            m_result.errorCode = problemCodeName(ProblemCode::SslNotSupported);
             m_result.error = tr("server does not support SSL, but SSL was required");
             finish(ProbeResult::Outcome::TlsRefused);
             return;
@@ -299,7 +300,7 @@ void TlsProbe::onReadyRead()
         // Not PostgreSQL: gather what else arrived with it for the message.
         const QByteArray seen = answer + m_socket->read(63);
         m_result.sslResponse = describeUnexpectedAnswer(seen);
-        fail(QStringLiteral("not-postgres"),
+        fail(ProblemCode::NotPostgres,
              tr("not a PostgreSQL server: it answered the SSLRequest with %1 instead of 'S' or 'N'")
                  .arg(m_result.sslResponse));
         return;
@@ -319,7 +320,7 @@ void TlsProbe::startTls()
     ERR_clear_error();
     m_tls->ctx.reset(SSL_CTX_new(TLS_client_method()));
     if (!m_tls->ctx) {
-        fail(QStringLiteral("internal"), tr("could not create SSL context: %1").arg(ossl::takeErrors()));
+        fail(ProblemCode::Internal, tr("could not create SSL context: %1").arg(ossl::takeErrors()));
         return;
     }
     // As libpq 15 does: ssl_min_protocol_version (default TLS 1.2) and ssl_max_protocol_version, no
@@ -336,7 +337,7 @@ void TlsProbe::startTls()
     const int minVersion = minName.isEmpty() ? 0 : version(minName);
     const int maxVersion = maxName.isEmpty() ? 0 : version(maxName);
     if (minVersion < 0 || maxVersion < 0) {
-        fail(QStringLiteral("invalid-option"),
+        fail(ProblemCode::InvalidOption,
              tr("invalid %1 value: \"%2\"")
                  .arg(minVersion < 0 ? QStringLiteral("ssl_min_protocol_version") : QStringLiteral("ssl_max_protocol_version"),
                       minVersion < 0 ? minName : maxName));
@@ -350,7 +351,7 @@ void TlsProbe::startTls()
     m_tls->rbio = BIO_new(BIO_s_mem());
     m_tls->wbio = BIO_new(BIO_s_mem());
     if (!m_tls->ssl || !m_tls->rbio || !m_tls->wbio) {
-        fail(QStringLiteral("internal"), tr("could not create SSL object: %1").arg(ossl::takeErrors()));
+        fail(ProblemCode::Internal, tr("could not create SSL object: %1").arg(ossl::takeErrors()));
         return;
     }
     SSL_set_bio(m_tls->ssl.get(), m_tls->rbio, m_tls->wbio);
@@ -385,7 +386,7 @@ void TlsProbe::driveHandshake()
     QString detail = ossl::takeErrors();
     if (detail.isEmpty())
         detail = tr("SSL_get_error %1").arg(err);
-    fail(QStringLiteral("tls-handshake-failed"), tr("TLS handshake failed: %1").arg(detail));
+    fail(ProblemCode::TlsHandshakeFailed, tr("TLS handshake failed: %1").arg(detail));
 }
 
 void TlsProbe::handshakeDone()
@@ -417,7 +418,7 @@ void TlsProbe::handshakeDone()
     m_socket->disconnectFromHost();
 
     if (m_result.chain.isEmpty()) {
-        fail(QStringLiteral("no-certificate"), tr("the server sent no certificate"));
+        fail(ProblemCode::NoCertificate, tr("the server sent no certificate"));
         return;
     }
     // libpq loads the revocation lists only together with the root file (initialize_SSL).
@@ -433,9 +434,9 @@ void TlsProbe::handshakeDone()
     finish(ProbeResult::Outcome::TlsEstablished);
 }
 
-void TlsProbe::fail(const QString &code, const QString &message)
+void TlsProbe::fail(ProblemCode code, const QString &message)
 {
-    m_result.errorCode = code;
+    m_result.errorCode = problemCodeName(code);
     m_result.error = message;
     finish(ProbeResult::Outcome::Failed);
 }
@@ -445,6 +446,16 @@ void TlsProbe::finish(ProbeResult::Outcome outcome)
     if (!m_running)
         return;
     m_running = false;
+    if (outcome != ProbeResult::Outcome::TlsEstablished) {
+        switch (m_stage) {
+        case Stage::Resolving: m_result.step = QStringLiteral("resolve"); break;
+        case Stage::Connecting: m_result.step = QStringLiteral("tcp-connect"); break;
+        case Stage::AwaitingSslAnswer: m_result.step = QStringLiteral("ssl-request"); break;
+        case Stage::Handshaking: m_result.step = QStringLiteral("tls-handshake"); break;
+        case Stage::Idle:
+        case Stage::Done: break;
+        }
+    }
     m_stage = Stage::Done;
     m_deadline.stop();
     if (m_lookupId >= 0) {

@@ -3,6 +3,7 @@
 
 #include "Endpoint.h"
 #include "InspectionReport.h"
+#include "Problem.h"
 #include "RootCert.h"
 
 #include <QDateTime>
@@ -66,7 +67,7 @@ private:
     void startTls();
     void driveHandshake();
     void handshakeDone();
-    void fail(const QString &code, const QString &message);
+    void fail(ProblemCode code, const QString &message);
     void finish(ProbeResult::Outcome outcome);
     // Records a step's time and announces it; false when a handler of stepFinished() cancelled or
     // restarted the probe (the caller must then return at once).

@@ -47,6 +47,12 @@ class TestJudge : public QObject
 {
     Q_OBJECT
 private slots:
+    void everyProblemCodeHasWordsAtEveryStep();
+    void problemCodeNamesAreUniqueAndRoundTrip();
+    void aTimeoutIsExplainedByTheStepItReached_data();
+    void aTimeoutIsExplainedByTheStepItReached();
+    void theProbesFactsClassifyWhatLibpqsTextDidNot_data();
+    void theProbesFactsClassifyWhatLibpqsTextDidNot();
     void plaintextIsClassified_data();
     void plaintextIsClassified();
     void extraAttemptsSendThePasswordOnlyWhenAtLeastAsStrong_data();
@@ -292,6 +298,149 @@ void TestJudge::everyCatalogCodeHasWords()
                  qPrintable(code));
         QCOMPARE(p.detail, QStringLiteral("detail"));
     }
+}
+
+void TestJudge::everyProblemCodeHasWordsAtEveryStep()
+{
+    const QStringList steps = { QString(), QStringLiteral("resolve"), QStringLiteral("tcp-connect"),
+        QStringLiteral("ssl-request"), QStringLiteral("tls-handshake"),
+        QStringLiteral("authentication"), QStringLiteral("startup"),
+        QStringLiteral("server-view") };
+    for (const QString &step : steps) {
+        InspectionReport context;
+        context.session.attempted = true;
+        context.session.step = step;
+        for (const ProblemCode code : allProblemCodes()) {
+            const QString name = problemCodeName(code);
+            const Problem p = ProblemCatalog::make(name, QString(), context);
+            const QString what = QStringLiteral("%1 at step \"%2\"").arg(name, step);
+            QCOMPARE(p.code, name);
+            QVERIFY2(!p.title.isEmpty() && p.title != QLatin1String("problem"), qPrintable(what));
+            QVERIFY2(!p.explanation.isEmpty(), qPrintable(what));
+            QVERIFY2(!p.fix.isEmpty(), qPrintable(what));
+        }
+    }
+}
+
+void TestJudge::problemCodeNamesAreUniqueAndRoundTrip()
+{
+    QSet<QString> names;
+    for (const ProblemCode code : allProblemCodes()) {
+        const QString name = problemCodeName(code);
+        QVERIFY2(!name.isEmpty(), qPrintable(QString::number(int(code))));
+        QVERIFY2(!names.contains(name), qPrintable(name));
+        names.insert(name);
+        QCOMPARE(problemCodeFromName(name), std::optional<ProblemCode>(code));
+    }
+    QCOMPARE(ProblemCatalog::knownCodes().size(), names.size());
+    QCOMPARE(problemCodeFromName(QStringLiteral("no-such-code")), std::nullopt);
+}
+
+void TestJudge::aTimeoutIsExplainedByTheStepItReached_data()
+{
+    QTest::addColumn<QString>("step");
+    QTest::addColumn<QString>("says");
+    QTest::addColumn<bool>("blamesTheFirewall");
+    QTest::newRow("before TCP connected it is the firewall case")
+        << QStringLiteral("tcp-connect") << QStringLiteral("not established") << true;
+    QTest::newRow("waiting for the SSLRequest answer the connection was accepted")
+        << QStringLiteral("ssl-request") << QStringLiteral("was accepted") << false;
+    QTest::newRow("in the TLS handshake it says the handshake stalled")
+        << QStringLiteral("tls-handshake") << QStringLiteral("handshake did not complete") << false;
+    QTest::newRow("during authentication it says the login stalled")
+        << QStringLiteral("authentication") << QStringLiteral("did not finish authentication")
+        << false;
+    QTest::newRow("after login it says the session did not start")
+        << QStringLiteral("startup") << QStringLiteral("accepted the login") << false;
+    QTest::newRow("in the server-view queries it says libpq connected")
+        << QStringLiteral("server-view") << QStringLiteral("libpq connected") << false;
+    QTest::newRow("in the name lookup it says no connection was tried")
+        << QStringLiteral("resolve") << QStringLiteral("name lookup") << false;
+}
+
+void TestJudge::aTimeoutIsExplainedByTheStepItReached()
+{
+    QFETCH(QString, step);
+    QFETCH(QString, says);
+    QFETCH(bool, blamesTheFirewall);
+    InspectionReport r;
+    r.probeOnly = false;
+    r.endpoint.host = QStringLiteral("db.example.com");
+    r.endpoint.port = 5432;
+    r.session.attempted = true;
+    r.session.errorCode = problemCodeName(ProblemCode::Timeout);
+    r.session.error = QStringLiteral("timed out after 10000 ms while connecting");
+    r.session.step = step;
+    Judge::apply(r);
+    const Problem *p = r.firstError();
+    QVERIFY(p);
+    QCOMPARE(p->code, QStringLiteral("timeout"));
+    QVERIFY2(p->explanation.contains(says), qPrintable(p->explanation));
+    QCOMPARE(p->fix.contains(QLatin1String("security group")), blamesTheFirewall);
+}
+
+void TestJudge::theProbesFactsClassifyWhatLibpqsTextDidNot_data()
+{
+    QTest::addColumn<QString>("sessionCode");
+    QTest::addColumn<QString>("sessionStep");
+    QTest::addColumn<int>("probeOutcome");
+    QTest::addColumn<QString>("probeCode");
+    QTest::addColumn<QString>("probeStep");
+    QTest::addColumn<bool>("hostMatched");
+    QTest::addColumn<QString>("code");
+    using O = ProbeResult::Outcome;
+    QTest::newRow("a TCP connect the probe saw refused is connection-refused")
+        << QStringLiteral("connection-failed") << QStringLiteral("tcp-connect") << int(O::Failed)
+        << QStringLiteral("connection-refused") << QStringLiteral("tcp-connect") << true
+        << QStringLiteral("connection-refused");
+    QTest::newRow("an SSLRequest the probe saw refused is ssl-not-supported")
+        << QStringLiteral("connection-failed") << QStringLiteral("ssl-request")
+        << int(O::TlsRefused) << QString() << QStringLiteral("ssl-request") << true
+        << QStringLiteral("ssl-not-supported");
+    QTest::newRow("a handshake failure where only the probe's host match failed is host-mismatch")
+        << QStringLiteral("tls-handshake-failed") << QStringLiteral("tls-handshake")
+        << int(O::TlsEstablished) << QString() << QString() << false
+        << QStringLiteral("host-mismatch");
+    QTest::newRow("a handshake failure where the host matched stays a failed handshake")
+        << QStringLiteral("tls-handshake-failed") << QStringLiteral("tls-handshake")
+        << int(O::TlsEstablished) << QString() << QString() << true
+        << QStringLiteral("tls-handshake-failed");
+}
+
+void TestJudge::theProbesFactsClassifyWhatLibpqsTextDidNot()
+{
+    QFETCH(QString, sessionCode);
+    QFETCH(QString, sessionStep);
+    QFETCH(int, probeOutcome);
+    QFETCH(QString, probeCode);
+    QFETCH(QString, probeStep);
+    QFETCH(bool, hostMatched);
+    QFETCH(QString, code);
+    InspectionReport r;
+    r.probeOnly = false;
+    r.endpoint.host = QStringLiteral("db.example.com");
+    r.endpoint.sslmode = SslMode::VerifyFull;
+    r.rootCert.verifies = true;
+    r.session.attempted = true;
+    r.session.errorCode = sessionCode;
+    r.session.error = QStringLiteral("Verbindung zum Server fehlgeschlagen: unbekannt");
+    r.session.step = sessionStep;
+    r.probe.outcome = ProbeResult::Outcome(probeOutcome);
+    r.probe.errorCode = probeCode;
+    r.probe.step = probeStep;
+    if (r.probe.outcome == ProbeResult::Outcome::TlsEstablished) {
+        r.probe.trust.attempted = true;
+        r.probe.trust.trusted = true;
+        HostMatch m;
+        m.matched = hostMatched;
+        r.probe.hostMatch = m;
+    }
+    Judge::apply(r);
+    const Problem *p = r.firstError();
+    QVERIFY(p);
+    QCOMPARE(p->code, code);
+    // The detail stays libpq's text.
+    QCOMPARE(p->detail, r.session.error);
 }
 
 void TestJudge::rdsRegionIsParsed_data()

@@ -102,6 +102,12 @@ private slots:
     void classifiesLibpqMessages();
     void agreesWithPsqlForEveryScenarioAndSslMode_data();
     void agreesWithPsqlForEveryScenarioAndSslMode();
+    void rebuildsTheDefaultVerbosityText_data();
+    void rebuildsTheDefaultVerbosityText();
+    void classifiesByStructureNotText_data();
+    void classifiesByStructureNotText();
+    void recordsTheStepAndSqlstateOfAFailure_data();
+    void recordsTheStepAndSqlstateOfAFailure();
     void withoutAnyPasswordTheServerAsksForOne();
     void theRightPasswordConnects();
     void aWrongPasswordFailsAuthentication();
@@ -512,6 +518,147 @@ void TestPgSession::agreesWithPsqlForEveryScenarioAndSslMode()
     }
 }
 
+void TestPgSession::rebuildsTheDefaultVerbosityText_data()
+{
+    QTest::addColumn<QString>("verbose");
+    QTest::addColumn<QString>("plain");
+    QTest::addColumn<QStringList>("sqlstates");
+    QTest::newRow("a server error loses its SQLSTATE and LOCATION line")
+        << QStringLiteral("connection to server at \"h\" (127.0.0.1), port 5 failed: FATAL:  28P01: "
+                          "password authentication failed for user \"u\"\nLOCATION:  auth_failed, "
+                          "auth.c:323\n")
+        << QStringLiteral("connection to server at \"h\" (127.0.0.1), port 5 failed: FATAL:  "
+                          "password authentication failed for user \"u\"\n")
+        << QStringList { QStringLiteral("28P01") };
+    QTest::newRow("two attempts keep both errors and their DETAIL")
+        << QStringLiteral("failed: FATAL:  28000: no entry\nDETAIL:  d\nLOCATION:  f, a.c:1\n"
+                          "connection to server failed: FATAL:  3D000: no db\nLOCATION:  g, b.c:2\n")
+        << QStringLiteral("failed: FATAL:  no entry\nDETAIL:  d\nconnection to server failed: "
+                          "FATAL:  no db\n")
+        << QStringList { QStringLiteral("28000"), QStringLiteral("3D000") };
+    QTest::newRow("libpq's own message is unchanged")
+        << QStringLiteral("connection to server at \"h\", port 1 failed: Connection refused\n\tIs "
+                          "the server running on that host and accepting TCP/IP connections?\n")
+        << QStringLiteral("connection to server at \"h\", port 1 failed: Connection refused\n\tIs "
+                          "the server running on that host and accepting TCP/IP connections?\n")
+        << QStringList();
+}
+
+void TestPgSession::rebuildsTheDefaultVerbosityText()
+{
+    QFETCH(QString, verbose);
+    QFETCH(QString, plain);
+    QFETCH(QStringList, sqlstates);
+    QStringList found;
+    QCOMPARE(PgSession::defaultVerbosityText(verbose, &found), plain);
+    QCOMPARE(found, sqlstates);
+}
+
+void TestPgSession::classifiesByStructureNotText_data()
+{
+    QTest::addColumn<QString>("sqlstate");
+    QTest::addColumn<QString>("step");
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<bool>("authenticated");
+    QTest::addColumn<QString>("code");
+    // The text is in a language nobody has a catalogue for: only the structure speaks.
+    auto row = [](const char *name, const char *state, const char *step, bool tls, bool auth,
+                   const char *code) {
+        QTest::newRow(name) << QString::fromLatin1(state) << QString::fromLatin1(step) << tls
+                            << auth << QString::fromLatin1(code);
+    };
+    row("28P01 is a failed password", "28P01", "authentication", true, false, "password-failed");
+    row("3D000 is a missing database", "3D000", "startup", true, true, "database-missing");
+    row("28000 after AuthenticationOk is the role", "28000", "startup", true, true,
+        "role-missing");
+    row("28000 before it over TLS is pg_hba.conf", "28000", "authentication", true, false,
+        "no-pg-hba-entry");
+    row("28000 before it without TLS is pg_hba.conf for plaintext", "28000", "authentication",
+        false, false, "no-pg-hba-entry-no-encryption");
+    row("57P03 is a server that is not ready", "57P03", "authentication", true, false,
+        "server-not-ready");
+    row("53300 is a full server", "53300", "authentication", true, false, "too-many-connections");
+    row("an unknown text in the TLS handshake is a failed handshake", "", "tls-handshake", true,
+        false, "tls-handshake-failed");
+    row("an unknown text at the TCP connect is a failed connection", "", "tcp-connect", false,
+        false, "connection-failed");
+}
+
+void TestPgSession::classifiesByStructureNotText()
+{
+    QFETCH(QString, sqlstate);
+    QFETCH(QString, step);
+    QFETCH(bool, tls);
+    QFETCH(bool, authenticated);
+    QFETCH(QString, code);
+    PgSession::AttemptFailure a;
+    a.message = QStringLiteral("ZZZ: qqq xyzzy");
+    a.sqlstate = sqlstate;
+    a.step = step;
+    a.tls = tls;
+    a.authenticated = authenticated;
+    QCOMPARE(PgSession::classifyFailure({ a }), code);
+}
+
+void TestPgSession::recordsTheStepAndSqlstateOfAFailure_data()
+{
+    QTest::addColumn<Scenario>("scenario");
+    QTest::addColumn<SslMode>("mode");
+    QTest::addColumn<Root>("root");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("step");
+    QTest::addColumn<QStringList>("sqlstates");
+    QTest::addColumn<QString>("code");
+    using S = Scenario;
+    using M = SslMode;
+    const QStringList none;
+    QTest::newRow("plaintext refused by pg_hba.conf ends at authentication with 28000")
+        << S::Correct << M::Disable << Root::None << QString() << QStringLiteral("authentication")
+        << QStringList { QStringLiteral("28000") }
+        << QStringLiteral("no-pg-hba-entry-no-encryption");
+    QTest::newRow("a wrong password ends at authentication with 28P01")
+        << S::Correct << M::VerifyFull << Root::Lab << QStringLiteral("wrong-password")
+        << QStringLiteral("authentication") << QStringList { QStringLiteral("28P01") }
+        << QStringLiteral("password-failed");
+    QTest::newRow("an expired certificate ends in the TLS handshake")
+        << S::Expired << M::VerifyFull << Root::Lab << QString() << QStringLiteral("tls-handshake")
+        << none << QStringLiteral("cert-verify-failed");
+    QTest::newRow("the alias ends in the TLS handshake")
+        << S::Alias << M::VerifyFull << Root::Lab << QString() << QStringLiteral("tls-handshake")
+        << none << QStringLiteral("host-mismatch");
+    QTest::newRow("ssl=off under require ends at the SSLRequest answer")
+        << S::SslOff << M::Require << Root::None << QString() << QStringLiteral("ssl-request")
+        << none << QStringLiteral("ssl-not-supported");
+    QTest::newRow("a connected session has no failure step")
+        << S::Correct << M::VerifyFull << Root::Lab << QString() << QString() << none
+        << QString();
+}
+
+void TestPgSession::recordsTheStepAndSqlstateOfAFailure()
+{
+    QFETCH(Scenario, scenario);
+    QFETCH(SslMode, mode);
+    QFETCH(Root, root);
+    QFETCH(QString, password);
+    QFETCH(QString, step);
+    QFETCH(QStringList, sqlstates);
+    QFETCH(QString, code);
+    switchTo(scenario);
+    if (QTest::currentTestFailed())
+        return;
+    Endpoint e = labEndpoint(mode, root);
+    if (!password.isEmpty())
+        e.passfile.clear();
+    const auto r = run(e, password);
+    QVERIFY(r);
+    QCOMPARE(r->errorCode, code);
+    QCOMPARE(r->step, step);
+    QCOMPARE(r->sqlstates, sqlstates);
+    // The verbose SQLSTATE never reaches the text shown.
+    for (const QString &state : sqlstates)
+        QVERIFY2(!r->error.contains(state), qPrintable(r->error));
+}
+
 void TestPgSession::withoutAnyPasswordTheServerAsksForOne()
 {
     switchTo(Scenario::Correct);
@@ -807,6 +954,8 @@ void TestPgSession::aSilentServerTimesOut()
     QVERIFY(r);
     QCOMPARE(r->errorCode, QStringLiteral("timeout"));
     QCOMPARE(r->error, QStringLiteral("timed out after 1500 ms while connecting"));
+    // TCP connected; the SSLRequest got no answer: the step says so (not a firewall).
+    QCOMPARE(r->step, QStringLiteral("ssl-request"));
     QVERIFY2(r->totalMs >= 1500 && r->totalMs < 3000, qPrintable(QString::number(r->totalMs)));
 }
 
@@ -866,6 +1015,7 @@ void TestPgSession::aClosedPortIsRefused()
     const auto r = run(e);
     QVERIFY(r);
     QCOMPARE(r->errorCode, QStringLiteral("connection-refused"));
+    QCOMPARE(r->step, QStringLiteral("tcp-connect"));
     QVERIFY2(r->error.contains(QLatin1String("Connection refused")), qPrintable(r->error));
 
     const PsqlOutcome p = psql(e);
