@@ -25,17 +25,44 @@ void addProbeWarnings(InspectionReport &r)
                 .arg(leaf.notAfter.toString(Qt::ISODate)));
 }
 
-// Probe-only: the verdict is the probe's, judged the way libpq would judge that handshake.
+// The root file's own problem in a mode that uses TLS, whatever the server does: a named file that
+// does not exist (verify-*: libpq fails; the weaker modes: nothing is verified) or one libpq cannot
+// load. Returns true when TLS cannot even start (libpq's r.rootCert.error).
+bool addRootFileProblem(InspectionReport &r)
+{
+    const RootCertResolution &root = r.rootCert;
+    const SslMode mode = r.endpoint.sslmode;
+    if (mode == SslMode::Disable)
+        return false;
+    if (!root.error.isEmpty()) {
+        if (!root.exists)
+            add(r, root.named() ? QStringLiteral("root-cert-named-missing")
+                                : QStringLiteral("root-cert-missing"),
+                root.error);
+        else
+            add(r, QStringLiteral("root-cert-unusable"), root.error);
+        return true;
+    }
+    if (root.named() && !root.exists)
+        add(r, QStringLiteral("root-cert-named-missing-unverified"));
+    return false;
+}
+
+// Probe-only: the verdict is the probe's, judged the way libpq would judge that handshake, with
+// the prediction of what libpq would then do (the probe-only prediction contract).
 void judgeProbeOnly(InspectionReport &r)
 {
+    using Tls = LibpqPrediction::Tls;
+    using Fallback = LibpqPrediction::Fallback;
     const ProbeResult &p = r.probe;
     const SslMode mode = r.endpoint.sslmode;
-    if (!r.rootCert.error.isEmpty())
-        add(r, QStringLiteral("root-cert-missing"), r.rootCert.error);
+    LibpqPrediction &libpq = r.probeLibpq;
+    libpq = LibpqPrediction();
 
-    bool ok = false;
     if (mode == SslMode::Disable) {
         // libpq never starts TLS in this mode, whatever the server offers.
+        libpq.tls = Tls::NotTried;
+        libpq.fallback = Fallback::PlaintextOnly;
         add(r, QStringLiteral("sslmode-disable"));
         r.ok = false;
         r.summary = p.tlsOffered ? QCoreApplication::translate("pgtls::Judge",
@@ -44,40 +71,79 @@ void judgeProbeOnly(InspectionReport &r)
                                      "Not encrypted: sslmode=disable never uses TLS");
         return;
     }
-    if (p.outcome == ProbeResult::Outcome::TlsEstablished) {
+
+    const bool established = p.outcome == ProbeResult::Outcome::TlsEstablished;
+    const bool refused = p.outcome == ProbeResult::Outcome::TlsRefused;
+    bool tlsFails = false;
+    // prefer retries without TLS after the server's 'N', a failed TLS start (the root file) or a
+    // failed handshake or verification; not when the server was never reached or gave no answer.
+    bool retriable = false;
+    if (!established) {
+        add(r, p.errorCode.isEmpty() ? QStringLiteral("connection-failed") : p.errorCode, p.error);
+        tlsFails = true;
+        retriable = refused
+            || (p.tlsOffered && p.outcome == ProbeResult::Outcome::Failed
+                && p.errorCode == QLatin1String("tls-handshake-failed"));
+    }
+    // libpq loads the root file once the server said 'S'; a missing (verify-*) or unusable file
+    // fails TLS before the handshake. It is the user's problem whatever the server did.
+    if (addRootFileProblem(r)) {
+        tlsFails = true;
+        retriable = retriable || established;
+    }
+    if (established && r.rootCert.error.isEmpty()) {
         bool trusted = true;
         if (r.rootCert.verifies && !p.trust.trusted) {
             trusted = false;
             add(r, ProblemCatalog::trustCode(p.trust), p.trust.error);
         }
-        bool hostOk = true;
-        if (mode == SslMode::VerifyFull && trusted && r.rootCert.verifies && (!p.hostMatch || !p.hostMatch->matched)) {
-            hostOk = false;
+        if (mode == SslMode::VerifyFull && trusted && r.rootCert.verifies
+            && (!p.hostMatch || !p.hostMatch->matched)) {
+            trusted = false;
             add(r, ProblemCatalog::hostMismatchCode(r),
                 p.hostMatch ? p.hostMatch->error
                             : QCoreApplication::translate("pgtls::Judge",
                                 "host name must be specified for a verified SSL connection"));
         }
-        ok = r.rootCert.error.isEmpty() && trusted && hostOk;
-        if (ok && mode == SslMode::Allow)
-            add(r, QStringLiteral("allow-tries-plaintext"));
-        else if (ok && mode == SslMode::Prefer)
-            add(r, QStringLiteral("prefer-falls-back"));
-        if (ok && !r.rootCert.verifies)
-            add(r, QStringLiteral("server-not-authenticated"));
-        else if (ok && mode != SslMode::VerifyFull)
-            add(r, QStringLiteral("host-not-checked"));
-        addProbeWarnings(r);
-    } else {
-        add(r, p.errorCode.isEmpty() ? QStringLiteral("connection-failed") : p.errorCode, p.error);
+        if (!trusted) {
+            tlsFails = true;
+            retriable = true;
+        }
     }
+    libpq.tls = tlsFails ? Tls::Fails : Tls::Succeeds;
+    if (mode == SslMode::Allow)
+        libpq.fallback = Fallback::PlaintextFirst;
+    else if (mode == SslMode::Prefer && tlsFails && retriable)
+        libpq.fallback = Fallback::PlaintextAfterFailure;
+    const Problem *firstError = r.firstError();
+    if (tlsFails && firstError)
+        libpq.tlsFailure = firstError->title;
+    const bool ok = !tlsFails;
     r.ok = ok;
 
-    if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok && mode == SslMode::Allow) {
+    if (ok) {
+        if (mode == SslMode::Allow)
+            add(r, QStringLiteral("allow-tries-plaintext"));
+        else if (mode == SslMode::Prefer)
+            add(r, QStringLiteral("prefer-falls-back"));
+        if (!r.rootCert.verifies)
+            add(r, QStringLiteral("server-not-authenticated"));
+        else if (mode != SslMode::VerifyFull)
+            add(r, QStringLiteral("host-not-checked"));
+        addProbeWarnings(r);
+    } else if (libpq.fallback == Fallback::PlaintextAfterFailure) {
+        add(r, QStringLiteral("prefer-retries-plaintext"), libpq.tlsFailure);
+    } else if (mode == SslMode::Allow && retriable) {
+        add(r, QStringLiteral("allow-tls-would-fail"), libpq.tlsFailure);
+    }
+
+    if (p.outcome == ProbeResult::Outcome::Cancelled) {
+        r.summary = QCoreApplication::translate("pgtls::Judge", "Cancelled");
+    } else if (ok && mode == SslMode::Allow) {
         r.summary = QCoreApplication::translate("pgtls::Judge",
             "TLS offered, but sslmode=allow tries plaintext first: unencrypted whenever the server "
             "accepts that");
-    } else if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok) {
+    } else if (ok) {
         r.summary = mode == SslMode::VerifyFull ? QCoreApplication::translate(
                         "pgtls::Judge", "Encrypted and verified: trusted CA, host name matches")
             : r.rootCert.verifies
@@ -86,11 +152,27 @@ void judgeProbeOnly(InspectionReport &r)
             : QCoreApplication::translate("pgtls::Judge",
                 "Encrypted, but the server was not authenticated: a man in the "
                 "middle could read this");
-    } else if (p.outcome == ProbeResult::Outcome::TlsRefused) {
+    } else if (refused && mode == SslMode::Prefer) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Not encrypted: the server refuses TLS, and sslmode=prefer would go on without it "
+            "(whether the server accepts plaintext, the probe cannot tell)");
+    } else if (refused && mode == SslMode::Allow) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Not encrypted: the server refuses TLS, and sslmode=allow tries plaintext first "
+            "(whether the server accepts it, the probe cannot tell)");
+    } else if (refused) {
         r.summary
             = QCoreApplication::translate("pgtls::Judge", "Not encrypted: the server refuses TLS");
-    } else if (p.outcome == ProbeResult::Outcome::Cancelled) {
-        r.summary = QCoreApplication::translate("pgtls::Judge", "Cancelled");
+    } else if (libpq.fallback == Fallback::PlaintextAfterFailure) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "TLS fails (%1): sslmode=prefer would retry without TLS, unencrypted if the server "
+            "accepts that (the probe cannot tell)")
+                        .arg(libpq.tlsFailure);
+    } else if (mode == SslMode::Allow && retriable) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "sslmode=allow tries plaintext first; should the server refuse it, TLS would fail "
+            "(%1)")
+                        .arg(libpq.tlsFailure);
     }
 }
 
@@ -130,6 +212,14 @@ void judgeSession(InspectionReport &r)
             add(r, QStringLiteral("allow-tries-plaintext"));
         else if (mode == SslMode::Prefer)
             add(r, QStringLiteral("prefer-falls-back"));
+        // The root file's trap: a named file that does not exist turned verification off; one
+        // libpq cannot load made TLS fail (prefer then retried without it; allow went plaintext
+        // first, and TLS would have failed).
+        if (r.rootCert.named() && !r.rootCert.exists && mode != SslMode::Disable)
+            add(r, QStringLiteral("root-cert-named-missing-unverified"));
+        else if (!r.rootCert.loadError.isEmpty() && !s.sslInUse
+                 && (mode == SslMode::Prefer || mode == SslMode::Allow))
+            add(r, QStringLiteral("root-cert-unusable"), r.rootCert.loadError);
         if (!s.sslInUse) {
             add(r, QStringLiteral("not-encrypted"));
         } else {
