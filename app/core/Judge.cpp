@@ -27,20 +27,20 @@ void addProbeWarnings(InspectionReport &r)
 
 // The root file's own problem in a mode that uses TLS, whatever the server does: a named file that
 // does not exist (verify-*: libpq fails; the weaker modes: nothing is verified) or one libpq cannot
-// load. Returns true when TLS cannot even start (libpq's r.rootCert.error).
+// load. Returns true when TLS cannot even start (libpq's r.rootCert.tlsStartError()).
 bool addRootFileProblem(InspectionReport &r)
 {
     const RootCertResolution &root = r.rootCert;
     const SslMode mode = r.endpoint.sslmode;
     if (mode == SslMode::Disable)
         return false;
-    if (!root.error.isEmpty()) {
+    if (!root.tlsStartError().isEmpty()) {
         if (!root.exists)
             add(r, root.named() ? QStringLiteral("root-cert-named-missing")
                                 : QStringLiteral("root-cert-missing"),
-                root.error);
+                root.tlsStartError());
         else
-            add(r, QStringLiteral("root-cert-unusable"), root.error);
+            add(r, QStringLiteral("root-cert-unusable"), root.tlsStartError());
         return true;
     }
     if (root.named() && !root.exists)
@@ -91,7 +91,7 @@ void judgeProbeOnly(InspectionReport &r)
         tlsFails = true;
         retriable = retriable || established;
     }
-    if (established && r.rootCert.error.isEmpty()) {
+    if (established && r.rootCert.tlsStartError().isEmpty()) {
         bool trusted = true;
         if (r.rootCert.verifies && !p.trust.trusted) {
             trusted = false;

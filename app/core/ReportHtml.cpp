@@ -148,10 +148,10 @@ QString ReportHtml::render(const InspectionReport &r)
                             : QCoreApplication::translate(
                                 "pgtls::ReportHtml", " (libpq's default; does not exist)"))
                     : QString())
-            + esc(!r.rootCert.error.isEmpty() && e.sslmode != SslMode::Disable
+            + esc(!r.rootCert.tlsStartError().isEmpty() && e.sslmode != SslMode::Disable
                     ? QCoreApplication::translate(
                         "pgtls::ReportHtml", " (libpq fails before the handshake: %1)")
-                          .arg(r.rootCert.error)
+                          .arg(r.rootCert.tlsStartError())
                     : r.rootCert.verifies
                     ? QCoreApplication::translate("pgtls::ReportHtml", " (the chain is verified)")
                     : QCoreApplication::translate(

@@ -225,7 +225,7 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
         { QStringLiteral("certificates"),
           r.rootCert.certificates < 0 ? QJsonValue(QJsonValue::Null)
                                       : QJsonValue(r.rootCert.certificates) },
-        { QStringLiteral("error"), stringOrNull(r.rootCert.error) },
+        { QStringLiteral("error"), stringOrNull(r.rootCert.tlsStartError()) },
         { QStringLiteral("load_error"), stringOrNull(r.rootCert.loadError) },
         { QStringLiteral("problem"), stringOrNull(r.rootCert.fileProblem) },
         { QStringLiteral("problem_code"), stringOrNull(rootFileProblemCode(r)) },

@@ -153,9 +153,8 @@ RootCertResolution RootCert::forMode(SslMode mode, const RootCertResolution &fil
         return r;
     if (r.exists) {
         // Under require (and prefer/allow) an existing root file turns verification on, as in
-        // libpq; a file it cannot load makes TLS fail before the handshake.
+        // libpq; a file it cannot load makes TLS fail before the handshake (tlsStartError()).
         r.verifies = true;
-        r.error = r.loadError;
         return r;
     }
     if (sslModeRequiresRootCert(mode)) {

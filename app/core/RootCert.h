@@ -28,8 +28,8 @@ struct RootCertResolution
     // fails before the handshake when loadError is set.
     bool verifies = false;
     bool checksHostName = false; // verify-full
-    // libpq's message when TLS cannot even start in this sslmode: verify-* without a file, or a file
-    // that exists and cannot be loaded (loadError). Empty for disable.
+    // libpq's message when the connection cannot even start: verify-* without a file (see
+    // tlsStartError() for a file that exists and cannot be loaded too).
     QString error;
     // What the file is (SafeFile: stat(), and an O_NONBLOCK open of a regular file only; never
     // blocks): Regular, Missing, Directory, Fifo, Device, TooLarge, Unreadable...
@@ -45,6 +45,9 @@ struct RootCertResolution
     QString loadError;
     int certificates = -1;   // PEM certificates libpq would load from it; -1 when it was not read
 
+    // libpq's message when TLS cannot even start in this sslmode: error, or loadError when libpq
+    // uses the file (every mode but disable). Empty when TLS can start.
+    QString tlsStartError() const { return !error.isEmpty() ? error : verifies ? loadError : QString(); }
     // The user named the file (sslrootcert), as opposed to libpq's default.
     bool named() const { return !isDefault && !path.isEmpty(); }
     // libpq can load the file: it exists, and neither fileProblem nor loadError is set.

@@ -91,7 +91,7 @@ QString rootFileLine(const InspectionReport &r)
     if (mode == SslMode::Disable)
         line += QCoreApplication::translate(
             "pgtls::TextReport", " - unused: sslmode=disable never uses TLS");
-    else if (!root.error.isEmpty())
+    else if (!root.tlsStartError().isEmpty())
         line += QCoreApplication::translate(
             "pgtls::TextReport", " - libpq fails before the TLS handshake");
     else if (root.verifies)
@@ -170,9 +170,9 @@ QString TextReport::render(const InspectionReport &r)
       << '\n';
     s << QCoreApplication::translate("pgtls::TextReport", "CA file      ") << rootFileLine(r)
       << '\n';
-    if (r.endpoint.sslmode != SslMode::Disable && !r.rootCert.error.isEmpty())
+    if (r.endpoint.sslmode != SslMode::Disable && !r.rootCert.tlsStartError().isEmpty())
         s << QCoreApplication::translate("pgtls::TextReport", "             libpq: %1")
-                 .arg(f(r.rootCert.error))
+                 .arg(f(r.rootCert.tlsStartError()))
           << '\n';
     if (r.probeLibpq.predicted())
         s << QCoreApplication::translate("pgtls::TextReport", "libpq would  %1")

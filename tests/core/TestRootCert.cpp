@@ -133,9 +133,9 @@ void TestRootCert::eachModeGetsLibpqsMessage()
     const RootCertResolution r = RootCert::resolve(mode, m_dir.filePath(name), m_dir.path());
     QCOMPARE(r.verifies, verifies);
     if (error.isEmpty())
-        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QVERIFY2(r.tlsStartError().isEmpty(), qPrintable(r.tlsStartError()));
     else
-        QVERIFY2(r.error.startsWith(error), qPrintable(r.error));
+        QVERIFY2(r.tlsStartError().startsWith(error), qPrintable(r.tlsStartError()));
 }
 
 void TestRootCert::otherModesDoNotLookAtTheFileAgain()
@@ -150,7 +150,7 @@ void TestRootCert::otherModesDoNotLookAtTheFileAgain()
         QVERIFY(r.exists);
         QCOMPARE(r.certificates, 1);
         QCOMPARE(r.verifies, mode != SslMode::Disable);
-        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QVERIFY2(r.tlsStartError().isEmpty(), qPrintable(r.tlsStartError()));
         QCOMPARE(r.checksHostName, mode == SslMode::VerifyFull);
     }
     // While looking again does see it gone.
