@@ -12,8 +12,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <vector>
 
 namespace pgtls {
@@ -105,10 +103,12 @@ RootCertResolution lookAt(
         break;
     case Kind::Unreadable:
     case Kind::Socket:
-        // OpenSSL's fopen() fails: permission denied, no such device or address.
+        // OpenSSL's fopen() fails (permission denied, no such device or address) and queues a
+        // system error, for which Debian's libpq 15 prints an empty reason (its SSLerrmessage()
+        // hands the error to GNU strerror_r(), which returns its text instead of filling the
+        // buffer): psql 15.18 says `could not read root certificate file "X": ` and no more.
         if (file.exists)
-            r.loadError = couldNotRead(r.path,
-                QString::fromLocal8Bit(std::strerror(file.errorNumber ? file.errorNumber : ENXIO)));
+            r.loadError = couldNotRead(r.path, QString());
         break;
     case Kind::Missing:
     case Kind::Fifo:

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <unistd.h>
+
 using namespace pgtls;
 using namespace pgtls::lab;
 
@@ -106,6 +108,7 @@ private slots:
     void probeOnlyPredictsSuccessWhereLibpqSucceeds_data();
     void probeOnlyPredictsSuccessWhereLibpqSucceeds();
     void unusableFileUnderPreferEndsInPlaintextLikePsql();
+    void unreadableFileFailsInLibpqsWords();
 
 private:
     QString conninfo(const QString &mode, const QString &rootFile) const;
@@ -413,6 +416,18 @@ void TestRootFile::probeOnlyPredictsPreferAndAllowOnAServerThatRefusesTls()
         const Run text = check({ QStringLiteral("--probe-only"), conninfo(mode, m_lab->caBundlePath()) });
         QVERIFY2(text.out.contains("libpq would  "), text.out.constData());
         QVERIFY2(text.out.contains("the probe cannot tell"), text.out.constData());
+        // The HTML report says it in one line.
+        const QString html = m_dir.filePath(QStringLiteral("report-%1.html").arg(mode));
+        QCOMPARE(check({ QStringLiteral("--probe-only"), conninfo(mode, m_lab->caBundlePath()),
+                     QStringLiteral("--html"), html })
+                     .exitCode,
+            1);
+        QFile f(html);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString page = QString::fromUtf8(f.readAll());
+        QVERIFY2(page.contains(QStringLiteral("libpq would")), qPrintable(page));
+        QVERIFY2(page.contains(QStringLiteral("TLS: fails")), qPrintable(page));
+        QVERIFY2(page.contains(QStringLiteral("plaintext: %1").arg(fallback)), qPrintable(page));
     }
 }
 
@@ -489,6 +504,48 @@ void TestRootFile::unusableFileUnderPreferEndsInPlaintextLikePsql()
     QCOMPARE(severityOf(report, QStringLiteral("root-cert-unusable")), QStringLiteral("warning"));
     QVERIFY2(problemCodes(report).contains(QStringLiteral("not-encrypted")),
         qPrintable(problemCodes(report).join(u',')));
+}
+
+void TestRootFile::unreadableFileFailsInLibpqsWords()
+{
+    // A CA file that cannot be read (mode 000). As root every file is readable: both clients then
+    // run as nobody, in a directory nobody may enter.
+    QCOMPARE(test::switchScenario(*m_lab, Scenario::Correct), QString());
+    QVERIFY(QFile::setPermissions(m_dir.path(),
+        QFile::permissions(m_dir.path()) | QFile::ExeOther | QFile::ExeGroup));
+    const QString path = m_dir.filePath(QStringLiteral("locked.pem"));
+    QVERIFY(QFile::copy(m_lab->caBundlePath(), path));
+    QVERIFY(QFile::setPermissions(path, QFileDevice::Permissions()));
+    const QString info = conninfo(QStringLiteral("require"), path);
+    auto asUser = [](const QString &program, const QStringList &args) {
+        if (geteuid() != 0)
+            return QPair<QString, QStringList>(program, args);
+        return QPair<QString, QStringList>(QStringLiteral("setpriv"),
+            QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                QStringLiteral("--clear-groups"), program }
+                + args);
+    };
+    const auto theirsCmd = asUser(m_psql, { info, QStringLiteral("-Atc"), QStringLiteral("select 1") });
+    const Run theirs = run(theirsCmd.first, theirsCmd.second, m_dir.path());
+    QCOMPARE(theirs.exitCode, 2);
+    const QString said = QString::fromUtf8(theirs.err)
+                             .section(QLatin1Char('\n'), 0, 0)
+                             .section(QStringLiteral("failed: "), 1);
+    QVERIFY2(said.startsWith(QStringLiteral("could not read root certificate file \"%1\"").arg(path)),
+        theirs.err.constData());
+    const auto oursCmd = asUser(QStringLiteral(PGTLS_CHECK_BIN),
+        { QStringLiteral("--probe-only"), info, QStringLiteral("--json") });
+    const Run ours = run(oursCmd.first, oursCmd.second, m_dir.path());
+    QCOMPARE(ours.exitCode, 1);
+    const QJsonObject report = ours.json();
+    const QJsonObject root = report.value(QStringLiteral("root_cert")).toObject();
+    QCOMPARE(root.value(QStringLiteral("kind")).toString(), QStringLiteral("unreadable"));
+    QCOMPARE(root.value(QStringLiteral("state")).toString(), QStringLiteral("unusable"));
+    // libpq's words exactly (psql's trailing space included).
+    QCOMPARE(root.value(QStringLiteral("error")).toString(), said);
+    QCOMPARE(report.value(QStringLiteral("probe")).toObject().value(QStringLiteral("libpq"))
+                 .toObject().value(QStringLiteral("tls")).toString(),
+        QStringLiteral("fails"));
 }
 
 QTEST_GUILESS_MAIN(TestRootFile)
