@@ -95,7 +95,7 @@ QString rootFileLine(const InspectionReport &r)
         line += QCoreApplication::translate(
             "pgtls::TextReport", " - libpq fails before the TLS handshake");
     else if (root.verifies)
-        line += QCoreApplication::translate("pgtls::TextReport", " - the chain is verified");
+        line += QCoreApplication::translate("pgtls::TextReport", " - libpq verifies the chain with it");
     else if (root.named())
         line += QCoreApplication::translate("pgtls::TextReport",
             " - NOTHING is verified: libpq ignores a named CA file that does not exist in sslmode=%1")
