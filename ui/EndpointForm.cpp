@@ -682,12 +682,34 @@ void EndpointForm::commitRootCert()
     }
 }
 
+// What libpq then does with a CA file it cannot load, for the field's hint.
+QString EndpointForm::unusableThen(SslMode mode)
+{
+    switch (mode) {
+    case SslMode::Disable:
+        return QLatin1Char(' ') + tr("Unused with sslmode=disable.");
+    case SslMode::Allow:
+        return QLatin1Char(' ')
+            + tr("With allow, plaintext goes first; TLS, if the server insists, fails.");
+    case SslMode::Prefer:
+        return QLatin1Char(' ')
+            + tr("With prefer, libpq then retries without TLS: unencrypted if the server "
+                 "accepts it.");
+    case SslMode::Require:
+    case SslMode::VerifyCa:
+    case SslMode::VerifyFull:
+        break;
+    }
+    return QLatin1Char(' ') + tr("With %1 the connection fails.").arg(sslModeName(mode));
+}
+
 void EndpointForm::updateRootCertState(bool readContents)
 {
     const SslMode mode
         = parseSslMode(m_sslmode->currentData().toString()).value_or(SslMode::VerifyFull);
     const QString path = m_rootCert->text().trimmed();
-    const RootCertResolution r = RootCert::resolve(mode, path, RootCert::libpqHomeDirectory());
+    const RootCertResolution r = RootCert::resolve(
+        mode, path, RootCert::libpqHomeDirectory(), RootCert::Contents::StatOnly);
     const bool required = sslModeRequiresRootCert(mode);
     const QString shown = QDir::toNativeSeparators(r.path);
     FieldState state = FieldState::Neutral;
@@ -702,20 +724,32 @@ void EndpointForm::updateRootCertState(bool readContents)
         state = required ? FieldState::Invalid : FieldState::Neutral;
         text = tr("No home directory: libpq has no default CA file.");
     } else if (!r.exists || file.kind == Kind::Missing) {
-        state = (required || !path.isEmpty()) ? FieldState::Invalid : FieldState::Neutral;
+        // libpq's outcome, never a refusal: verify-* fails, the weaker modes connect without
+        // checking any certificate (a named file that does not exist is the silent trap).
+        state = required ? FieldState::Invalid : FieldState::Neutral;
         if (path.isEmpty())
             text = required
                 ? tr("Empty: libpq's default %1 does not exist, so %2 will fail.")
                       .arg(shown, sslModeName(mode))
                 : tr("Empty: libpq's default %1 does not exist; the certificate is not verified.")
                       .arg(shown);
+        else if (required)
+            text = tr("Error: the CA file you named does not exist, so %1 will fail (libpq: root "
+                      "certificate file does not exist). Correct the path, or download the RDS "
+                      "bundle (the button below).")
+                       .arg(sslModeName(mode));
+        else if (!sslModeTriesTls(mode))
+            text = tr("The CA file you named does not exist (unused with sslmode=disable).");
         else
-            text = required
-                ? tr("Missing: the file does not exist, so %1 will fail.").arg(sslModeName(mode))
-                : tr("Missing: the file does not exist; the certificate is not verified.");
+            text = tr("Warning: the CA file you named does not exist, so nothing is verified: "
+                      "with sslmode=%1 libpq connects without checking any certificate. Correct "
+                      "the path, or download the RDS bundle (the button below).")
+                       .arg(sslModeName(mode));
     } else if (file.kind == Kind::Directory) {
-        state = FieldState::Invalid;
-        text = tr("A directory: libpq needs a file of PEM certificates.");
+        state = sslModeTriesTls(mode) ? FieldState::Invalid : FieldState::Neutral;
+        text = tr("A directory, not a file of PEM certificates: libpq fails to load it (could not "
+                  "read root certificate file) in every sslmode that uses TLS.")
+            + unusableThen(mode);
     } else if (file.kind == Kind::Fifo || file.kind == Kind::Device || file.kind == Kind::Socket) {
         state = FieldState::Invalid;
         text = file.kind == Kind::Fifo
@@ -728,12 +762,16 @@ void EndpointForm::updateRootCertState(bool readContents)
         text = tr("Too large for a CA bundle (over %1 MB): it is not read.")
                    .arg(SafeFile::kDefaultMaxBytes / (1024 * 1024));
     } else if (file.kind == Kind::Unreadable) {
-        state = FieldState::Invalid;
-        text = tr("Exists, but is not readable.");
+        state = sslModeTriesTls(mode) ? FieldState::Invalid : FieldState::Neutral;
+        text = tr("Exists, but is not readable: libpq fails to load it (could not read root "
+                  "certificate file) in every sslmode that uses TLS.")
+            + unusableThen(mode);
     } else if (readContents && !file.data.contains("-----BEGIN ")) {
-        state = FieldState::Invalid;
-        text = tr("Exists, but holds no PEM certificate: libpq reads PEM only (convert P7B/DER "
-                  "with openssl).");
+        state = sslModeTriesTls(mode) ? FieldState::Invalid : FieldState::Neutral;
+        text = tr("Exists, but holds no PEM certificate: libpq fails to load it (could not read "
+                  "root certificate file) in every sslmode that uses TLS; it reads PEM only "
+                  "(convert P7B/DER with openssl).")
+            + unusableThen(mode);
     } else {
         state = FieldState::Valid;
         const QString size = tr("%1 KB").arg(qMax<qint64>(1, (file.size + 1023) / 1024));

@@ -83,6 +83,7 @@ private:
     // The CA field's state: a stat-level look (SafeFile::check) while typing, the file read
     // (bounded, never blocking) when `readContents`.
     void updateRootCertState(bool readContents);
+    static QString unusableThen(SslMode mode);
     // Editing of the CA field is finished (Return, focus out, a file chosen, set from code): its
     // contents checked and the bundle panel told, once per path.
     void commitRootCert();

@@ -76,10 +76,13 @@ QString readPassword(const QString &prompt)
 }
 
 // Files named on the command line, in the connection string or the environment, looked at once
-// before anything starts, without ever blocking: the CA file must be a readable file of PEM
-// certificates (a usage error otherwise, in every sslmode); a client certificate, key or
-// revocation list that libpq would hang on (a FIFO, a device, a huge file) is a usage error too.
-// libpq's default files under ~/.postgresql are the inspection's to report, not a usage error.
+// before anything starts, without ever blocking: a CA file, client certificate, key or revocation
+// list that libpq would hang on (a FIFO, a device, a huge file) is a usage error: neither libpq nor
+// psql would ever come back from it. Everything libpq itself copes with is the inspection's to
+// report, as libpq's outcome, never a usage error: a named CA file that does not exist (libpq then
+// checks nothing under allow/prefer/require and fails under verify-*), one that holds no
+// certificate, a directory, an unreadable file (libpq fails with "could not read root certificate
+// file"; prefer then retries without TLS). libpq's default files under ~/.postgresql likewise.
 int checkNamedFiles(const Endpoint &ep, const QString &homeDir)
 {
     auto sourceOf = [&ep](const QString &keyword) {
@@ -93,25 +96,10 @@ int checkNamedFiles(const Endpoint &ep, const QString &homeDir)
     if (!ep.sslrootcert.isEmpty()) {
         const QString from = sourceOf(QStringLiteral("sslrootcert"));
         const QString &path = ep.sslrootcert;
-        // One read, through the descriptor that was checked: a FIFO is never opened for a
-        // blocking read, /dev/zero is never read at all.
-        const SafeFileStatus ca = SafeFile::read(path, CaBundle::maxBytes);
+        // Only a look (stat(), an O_NONBLOCK open of a regular file): a FIFO is never opened for
+        // a blocking read, /dev/zero is never read at all.
+        const SafeFileStatus ca = SafeFile::check(path, CaBundle::maxBytes);
         switch (ca.kind) {
-        case SafeFileStatus::Kind::Regular:
-            if (CertificateInfo::fromPemAll(ca.data).isEmpty())
-                return fail(QCoreApplication::translate("pgtls-check",
-                    "%1: \"%2\" holds no PEM certificate (a CA bundle is a text file of "
-                    "-----BEGIN CERTIFICATE----- blocks)")
-                                .arg(from, path));
-            break;
-        case SafeFileStatus::Kind::Missing:
-            return fail(
-                QCoreApplication::translate("pgtls-check", "%1: file \"%2\" does not exist")
-                    .arg(from, path));
-        case SafeFileStatus::Kind::Directory:
-            return fail(QCoreApplication::translate(
-                "pgtls-check", "%1: \"%2\" is a directory, not a file of CA certificates")
-                            .arg(from, path));
         case SafeFileStatus::Kind::Fifo:
             return fail(QCoreApplication::translate("pgtls-check",
                 "%1: \"%2\" is a named pipe (FIFO), not a file of CA certificates: reading it "
@@ -122,26 +110,20 @@ int checkNamedFiles(const Endpoint &ep, const QString &homeDir)
                 "%1: \"%2\" is a device, not a file of CA certificates: reading it would never "
                 "end (libpq and psql would hang on it)")
                             .arg(from, path));
-        case SafeFileStatus::Kind::Socket:
-        case SafeFileStatus::Kind::SymLink:
-            return fail(QCoreApplication::translate(
-                "pgtls-check", "%1: \"%2\" is not a regular file, so not a file of CA certificates")
-                            .arg(from, path));
         case SafeFileStatus::Kind::TooLarge:
             return fail(QCoreApplication::translate("pgtls-check",
                 "%1: \"%2\" is %3 MiB, over the limit of 16 MiB: it is not a file of CA "
                 "certificates (the RDS global bundle is 162 KiB)")
                             .arg(from, path,
                                 QString::number(double(ca.size) / (1024.0 * 1024.0), 'f', 1)));
+        case SafeFileStatus::Kind::Regular:
+        case SafeFileStatus::Kind::Missing:
+        case SafeFileStatus::Kind::Directory:
+        case SafeFileStatus::Kind::Socket:
+        case SafeFileStatus::Kind::SymLink:
         case SafeFileStatus::Kind::Unreadable:
-            if (!ca.exists)
-                return fail(QCoreApplication::translate("pgtls-check",
-                    "%1: file \"%2\" cannot be reached (permission denied on a directory in "
-                    "its path)")
-                                .arg(from, path));
-            return fail(QCoreApplication::translate(
-                "pgtls-check", "%1: file \"%2\" is not readable (permissions)")
-                            .arg(from, path));
+            // libpq's to judge, and the report's to explain (RootCert, the verdict).
+            break;
         }
     }
     // The other files libpq would open itself (the client certificate and key, the revocation
@@ -178,9 +160,11 @@ const char *const kDescription =
     "`pgtls-check bundle download` fetches the official RDS bundle (see `pgtls-check bundle --help`).\n"
     "\n"
     "Exit codes: 0 the requested connection succeeded with the requested protection (with --probe-only:\n"
-    "the probe verified as libpq would: TLS offered; for verify-ca/verify-full, or whenever the CA file\n"
-    "exists, the chain verified; for verify-full the host name matched); 1 it failed (network, TLS,\n"
-    "verification, authentication); 2 usage error or unreadable input; 3 internal error.\n"
+    "libpq's TLS would succeed: TLS offered; for verify-ca/verify-full, or whenever the CA file exists,\n"
+    "the file loads and the chain verified; for verify-full the host name matched); 1 it failed\n"
+    "(network, TLS, verification, authentication; a CA file that does not exist fails verify-* only,\n"
+    "and one libpq cannot load fails every mode that uses TLS, as in libpq); 2 usage error (a CA,\n"
+    "client or revocation file that libpq would hang on: a FIFO, a device, a huge file); 3 internal error.\n"
     "\n"
     "Examples:\n"
     "  pgtls-check -h mydb.abc123.eu-west-1.rds.amazonaws.com -U app --sslrootcert global-bundle.pem\n"
@@ -463,7 +447,7 @@ int main(int argc, char **argv)
         for (const QString &w : resolved.warnings)
             printErr(w);
         const Endpoint &ep = resolved.endpoint;
-        // An explicitly named CA file must be usable: naming a file that is not there is a usage error.
+        // Only a file libpq would hang on is a usage error; the rest is libpq's outcome to report.
         if (const int rc = checkNamedFiles(ep, options.homeDirectory); rc != ExitOk)
             return rc;
         if (!parser.isSet(timeoutOpt))

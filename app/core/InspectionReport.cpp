@@ -18,6 +18,28 @@ QString ProbeResult::outcomeName(Outcome o)
     return {};
 }
 
+QString LibpqPrediction::tlsName(Tls tls)
+{
+    switch (tls) {
+    case Tls::NotPredicted: return {};
+    case Tls::Succeeds: return QStringLiteral("succeeds");
+    case Tls::Fails: return QStringLiteral("fails");
+    case Tls::NotTried: return QStringLiteral("not-tried");
+    }
+    return {};
+}
+
+QString LibpqPrediction::fallbackName(Fallback fallback)
+{
+    switch (fallback) {
+    case Fallback::None: return QStringLiteral("none");
+    case Fallback::PlaintextFirst: return QStringLiteral("plaintext-first");
+    case Fallback::PlaintextAfterFailure: return QStringLiteral("plaintext-after-failure");
+    case Fallback::PlaintextOnly: return QStringLiteral("plaintext-only");
+    }
+    return {};
+}
+
 InspectionReport::Level InspectionReport::level() const
 {
     if (!ok)

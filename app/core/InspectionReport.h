@@ -108,6 +108,35 @@ struct MatrixRow
     qint64 ms = -1;
 };
 
+// Probe-only: what libpq, in the requested sslmode and with the same root file, would do with what
+// the probe saw (JSON "probe.libpq"). Whether a plaintext attempt would be accepted depends on the
+// server's pg_hba.conf, which the probe does not learn.
+struct LibpqPrediction
+{
+    enum class Tls {
+        NotPredicted, // not a probe-only inspection
+        Succeeds,     // libpq's TLS connection would get past the handshake and its checks
+        Fails,        // TLS refused, the root file missing (verify-*) or unusable, the chain or
+                      // (verify-full) the host name not verifying, or the server not reached
+        NotTried,     // sslmode=disable
+    };
+    enum class Fallback {
+        None,                  // no plaintext attempt (or the failure leaves none: not reached)
+        PlaintextFirst,        // allow: plaintext first, TLS only when the server refuses it
+        PlaintextAfterFailure, // prefer: TLS refused or failing, libpq retries without TLS
+        PlaintextOnly,         // disable
+    };
+    Tls tls = Tls::NotPredicted;
+    Fallback fallback = Fallback::None;
+    QString tlsFailure; // why TLS fails (the first error's title); empty unless Fails
+
+    bool predicted() const { return tls != Tls::NotPredicted; }
+    // "succeeds", "fails", "not-tried" (empty when not predicted).
+    static QString tlsName(Tls tls);
+    // "none", "plaintext-first", "plaintext-after-failure", "plaintext-only".
+    static QString fallbackName(Fallback fallback);
+};
+
 struct InspectionReport
 {
     Endpoint endpoint;
@@ -120,6 +149,7 @@ struct InspectionReport
     SessionResult session;        // attempted=false in probe-only mode
     PlaintextResult plaintext;
     QList<MatrixRow> matrix;      // empty unless requested
+    LibpqPrediction probeLibpq;   // probe-only: what libpq would do (set by the Judge)
 
     // The verdict: the same answer as the exit code.
     bool ok = false;

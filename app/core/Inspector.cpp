@@ -80,8 +80,8 @@ void Inspector::start(const Endpoint &endpoint, const InspectionOptions &options
 
     if (m_report.matrixRequested) {
         for (SslMode mode : allSslModes()) {
-            const RootCertResolution rootCert
-                = RootCert::resolve(mode, endpoint.sslrootcert, options.homeDirectory);
+            // The file was looked at once, above: only the sslmode differs.
+            const RootCertResolution rootCert = RootCert::forMode(mode, m_report.rootCert);
             m_matrixRootCerts.append(rootCert);
             // Attempts already under way serve their rows: the plaintext test is exactly the disable
             // row (never a password), the session is the row of its own mode (the user asked for
@@ -128,6 +128,41 @@ void Inspector::cancel()
     }
 }
 
+// A chain the probe captured but did not verify because libpq would not: say why in the trust
+// result (a file that cannot be loaded already says so, in libpq's words, from ChainVerifier).
+void Inspector::explainUnverifiedChain(InspectionReport &r)
+{
+    TrustResult &t = r.probe.trust;
+    if (r.probe.chain.isEmpty() || t.attempted || !t.error.isEmpty())
+        return;
+    const RootCertResolution &root = r.rootCert;
+    if (r.endpoint.sslmode == SslMode::Disable)
+        return;
+    const QString mode = sslModeName(r.endpoint.sslmode);
+    const bool required = sslModeRequiresRootCert(r.endpoint.sslmode);
+    if (root.path.isEmpty())
+        t.error = required ? tr("not verified: there is no home directory, so libpq has no CA "
+                                "file, and sslmode=%1 fails before the handshake")
+                                 .arg(mode)
+                           : tr("not verified: there is no home directory, so libpq has no CA "
+                                "file and checks no certificate in sslmode=%1")
+                                 .arg(mode);
+    else if (root.named())
+        t.error = required ? tr("not verified: the CA file %1 you named (sslrootcert) does not "
+                                "exist, so sslmode=%2 fails before the handshake")
+                                 .arg(root.path, mode)
+                           : tr("not verified: the CA file %1 you named (sslrootcert) does not "
+                                "exist, so libpq checks no certificate in sslmode=%2")
+                                 .arg(root.path, mode);
+    else
+        t.error = required ? tr("not verified: libpq's default CA file %1 does not exist, so "
+                                "sslmode=%2 fails before the handshake")
+                                 .arg(root.path, mode)
+                           : tr("not verified: libpq's default CA file %1 does not exist, so "
+                                "libpq checks no certificate in sslmode=%2")
+                                 .arg(root.path, mode);
+}
+
 void Inspector::partFinished()
 {
     QObject *part = sender();
@@ -145,6 +180,7 @@ void Inspector::partFinished()
         return;
 
     m_report.probe = m_probe->result();
+    explainUnverifiedChain(m_report);
     if (m_session) {
         m_report.session = m_session->result();
         m_report.plaintext.attempt = m_plaintext->result();

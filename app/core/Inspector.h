@@ -53,6 +53,7 @@ signals:
 private:
     void partFinished();
     PgSession *newSession();
+    static void explainUnverifiedChain(InspectionReport &report);
 
     InspectionReport m_report;
     TlsProbe *m_probe = nullptr;

@@ -30,17 +30,44 @@ void addProbeWarnings(InspectionReport &r)
                 .arg(leaf.notAfter.toString(Qt::ISODate)));
 }
 
-// Probe-only: the verdict is the probe's, judged the way libpq would judge that handshake.
+// The root file's own problem in a mode that uses TLS, whatever the server does: a named file that
+// does not exist (verify-*: libpq fails; the weaker modes: nothing is verified) or one libpq cannot
+// load. Returns true when TLS cannot even start (libpq's r.rootCert.tlsStartError()).
+bool addRootFileProblem(InspectionReport &r)
+{
+    const RootCertResolution &root = r.rootCert;
+    const SslMode mode = r.endpoint.sslmode;
+    if (mode == SslMode::Disable)
+        return false;
+    if (!root.tlsStartError().isEmpty()) {
+        if (!root.exists)
+            add(r, root.named() ? ProblemCode::RootCertNamedMissing
+                                : ProblemCode::RootCertMissing,
+                root.tlsStartError());
+        else
+            add(r, ProblemCode::RootCertUnusable, root.tlsStartError());
+        return true;
+    }
+    if (root.named() && !root.exists)
+        add(r, ProblemCode::RootCertNamedMissingUnverified);
+    return false;
+}
+
+// Probe-only: the verdict is the probe's, judged the way libpq would judge that handshake, with
+// the prediction of what libpq would then do (the probe-only prediction contract).
 void judgeProbeOnly(InspectionReport &r)
 {
+    using Tls = LibpqPrediction::Tls;
+    using Fallback = LibpqPrediction::Fallback;
     const ProbeResult &p = r.probe;
     const SslMode mode = r.endpoint.sslmode;
-    if (!r.rootCert.error.isEmpty())
-        add(r, ProblemCode::RootCertMissing, r.rootCert.error);
+    LibpqPrediction &libpq = r.probeLibpq;
+    libpq = LibpqPrediction();
 
-    bool ok = false;
     if (mode == SslMode::Disable) {
         // libpq never starts TLS in this mode, whatever the server offers.
+        libpq.tls = Tls::NotTried;
+        libpq.fallback = Fallback::PlaintextOnly;
         add(r, ProblemCode::SslmodeDisable);
         r.ok = false;
         r.summary = p.tlsOffered ? QCoreApplication::translate("pgtls::Judge",
@@ -49,41 +76,79 @@ void judgeProbeOnly(InspectionReport &r)
                                      "Not encrypted: sslmode=disable never uses TLS");
         return;
     }
-    if (p.outcome == ProbeResult::Outcome::TlsEstablished) {
+
+    const bool established = p.outcome == ProbeResult::Outcome::TlsEstablished;
+    const bool refused = p.outcome == ProbeResult::Outcome::TlsRefused;
+    bool tlsFails = false;
+    // prefer retries without TLS after the server's 'N', a failed TLS start (the root file) or a
+    // failed handshake or verification; not when the server was never reached or gave no answer.
+    bool retriable = false;
+    if (!established) {
+        add(r, p.errorCode.isEmpty() ? problemCodeName(ProblemCode::ConnectionFailed) : p.errorCode, p.error);
+        tlsFails = true;
+        retriable = refused
+            || (p.tlsOffered && p.outcome == ProbeResult::Outcome::Failed
+                && p.errorCode == QLatin1String("tls-handshake-failed"));
+    }
+    // libpq loads the root file once the server said 'S'; a missing (verify-*) or unusable file
+    // fails TLS before the handshake. It is the user's problem whatever the server did.
+    if (addRootFileProblem(r)) {
+        tlsFails = true;
+        retriable = retriable || established;
+    }
+    if (established && r.rootCert.tlsStartError().isEmpty()) {
         bool trusted = true;
         if (r.rootCert.verifies && !p.trust.trusted) {
             trusted = false;
             add(r, ProblemCatalog::trustCode(p.trust), p.trust.error);
         }
-        bool hostOk = true;
-        if (mode == SslMode::VerifyFull && trusted && r.rootCert.verifies && (!p.hostMatch || !p.hostMatch->matched)) {
-            hostOk = false;
+        if (mode == SslMode::VerifyFull && trusted && r.rootCert.verifies
+            && (!p.hostMatch || !p.hostMatch->matched)) {
+            trusted = false;
             add(r, ProblemCatalog::hostMismatchCode(r),
                 p.hostMatch ? p.hostMatch->error
                             : QCoreApplication::translate("pgtls::Judge",
                                 "host name must be specified for a verified SSL connection"));
         }
-        ok = r.rootCert.error.isEmpty() && trusted && hostOk;
-        if (ok && mode == SslMode::Allow)
-            add(r, ProblemCode::AllowTriesPlaintext);
-        else if (ok && mode == SslMode::Prefer)
-            add(r, ProblemCode::PreferFallsBack);
-        if (ok && !r.rootCert.verifies)
-            add(r, ProblemCode::ServerNotAuthenticated);
-        else if (ok && mode != SslMode::VerifyFull)
-            add(r, ProblemCode::HostNotChecked);
-        addProbeWarnings(r);
-    } else {
-        add(r, p.errorCode.isEmpty() ? problemCodeName(ProblemCode::ConnectionFailed) : p.errorCode,
-            p.error);
+        if (!trusted) {
+            tlsFails = true;
+            retriable = true;
+        }
     }
+    libpq.tls = tlsFails ? Tls::Fails : Tls::Succeeds;
+    if (mode == SslMode::Allow)
+        libpq.fallback = Fallback::PlaintextFirst;
+    else if (mode == SslMode::Prefer && tlsFails && retriable)
+        libpq.fallback = Fallback::PlaintextAfterFailure;
+    const Problem *firstError = r.firstError();
+    if (tlsFails && firstError)
+        libpq.tlsFailure = firstError->title;
+    const bool ok = !tlsFails;
     r.ok = ok;
 
-    if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok && mode == SslMode::Allow) {
+    if (ok) {
+        if (mode == SslMode::Allow)
+            add(r, ProblemCode::AllowTriesPlaintext);
+        else if (mode == SslMode::Prefer)
+            add(r, ProblemCode::PreferFallsBack);
+        if (!r.rootCert.verifies)
+            add(r, ProblemCode::ServerNotAuthenticated);
+        else if (mode != SslMode::VerifyFull)
+            add(r, ProblemCode::HostNotChecked);
+        addProbeWarnings(r);
+    } else if (libpq.fallback == Fallback::PlaintextAfterFailure) {
+        add(r, ProblemCode::PreferRetriesPlaintext, libpq.tlsFailure);
+    } else if (mode == SslMode::Allow && retriable) {
+        add(r, ProblemCode::AllowTlsWouldFail, libpq.tlsFailure);
+    }
+
+    if (p.outcome == ProbeResult::Outcome::Cancelled) {
+        r.summary = QCoreApplication::translate("pgtls::Judge", "Cancelled");
+    } else if (ok && mode == SslMode::Allow) {
         r.summary = QCoreApplication::translate("pgtls::Judge",
             "TLS offered, but sslmode=allow tries plaintext first: unencrypted whenever the server "
             "accepts that");
-    } else if (p.outcome == ProbeResult::Outcome::TlsEstablished && ok) {
+    } else if (ok) {
         r.summary = mode == SslMode::VerifyFull ? QCoreApplication::translate(
                         "pgtls::Judge", "Encrypted and verified: trusted CA, host name matches")
             : r.rootCert.verifies
@@ -92,11 +157,27 @@ void judgeProbeOnly(InspectionReport &r)
             : QCoreApplication::translate("pgtls::Judge",
                 "Encrypted, but the server was not authenticated: a man in the "
                 "middle could read this");
-    } else if (p.outcome == ProbeResult::Outcome::TlsRefused) {
+    } else if (refused && mode == SslMode::Prefer) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Not encrypted: the server refuses TLS, and sslmode=prefer would go on without it "
+            "(whether the server accepts plaintext, the probe cannot tell)");
+    } else if (refused && mode == SslMode::Allow) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Not encrypted: the server refuses TLS, and sslmode=allow tries plaintext first "
+            "(whether the server accepts it, the probe cannot tell)");
+    } else if (refused) {
         r.summary
             = QCoreApplication::translate("pgtls::Judge", "Not encrypted: the server refuses TLS");
-    } else if (p.outcome == ProbeResult::Outcome::Cancelled) {
-        r.summary = QCoreApplication::translate("pgtls::Judge", "Cancelled");
+    } else if (libpq.fallback == Fallback::PlaintextAfterFailure) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "TLS fails (%1): sslmode=prefer would retry without TLS, unencrypted if the server "
+            "accepts that (the probe cannot tell)")
+                        .arg(libpq.tlsFailure);
+    } else if (mode == SslMode::Allow && retriable) {
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "sslmode=allow tries plaintext first; should the server refuse it, TLS would fail "
+            "(%1)")
+                        .arg(libpq.tlsFailure);
     }
 }
 
@@ -137,6 +218,12 @@ QString sessionCode(const InspectionReport &r)
     }
     if (code == QLatin1String("host-mismatch"))
         return ProblemCatalog::hostMismatchCode(r);
+    // The root file's trap, worded for a file the user named (a typo), or for one libpq cannot
+    // load (what libpq then does in this sslmode).
+    if (code == QLatin1String("root-cert-missing") && r.rootCert.named())
+        return problemCodeName(ProblemCode::RootCertNamedMissing);
+    if (code == QLatin1String("root-cert-unreadable") && r.rootCert.exists)
+        return problemCodeName(ProblemCode::RootCertUnusable);
     if (code == QLatin1String("no-pg-hba-entry-no-encryption"))
         return r.plaintext.verdict == PlaintextResult::Verdict::RefusedEncryptionRequired
             ? problemCodeName(ProblemCode::PlaintextRefused)
@@ -162,6 +249,14 @@ void judgeSession(InspectionReport &r)
             add(r, ProblemCode::AllowTriesPlaintext);
         else if (mode == SslMode::Prefer)
             add(r, ProblemCode::PreferFallsBack);
+        // The root file's trap: a named file that does not exist turned verification off; one
+        // libpq cannot load made TLS fail (prefer then retried without it; allow went plaintext
+        // first, and TLS would have failed).
+        if (r.rootCert.named() && !r.rootCert.exists && mode != SslMode::Disable)
+            add(r, ProblemCode::RootCertNamedMissingUnverified);
+        else if (!r.rootCert.loadError.isEmpty() && !s.sslInUse
+                 && (mode == SslMode::Prefer || mode == SslMode::Allow))
+            add(r, ProblemCode::RootCertUnusable, r.rootCert.loadError);
         if (!s.sslInUse) {
             add(r, ProblemCode::NotEncrypted);
         } else {

@@ -41,6 +41,11 @@ QString problemCodeName(ProblemCode code)
     case ProblemCode::CertRevoked: return QStringLiteral("cert-revoked");
     case ProblemCode::CrlMissing: return QStringLiteral("crl-missing");
     case ProblemCode::CrlExpired: return QStringLiteral("crl-expired");
+    case ProblemCode::RootCertNamedMissing: return QStringLiteral("root-cert-named-missing");
+    case ProblemCode::RootCertNamedMissingUnverified: return QStringLiteral("root-cert-named-missing-unverified");
+    case ProblemCode::RootCertUnusable: return QStringLiteral("root-cert-unusable");
+    case ProblemCode::PreferRetriesPlaintext: return QStringLiteral("prefer-retries-plaintext");
+    case ProblemCode::AllowTlsWouldFail: return QStringLiteral("allow-tls-would-fail");
     case ProblemCode::HostMismatchAlias: return QStringLiteral("host-mismatch-alias");
     case ProblemCode::HostMismatch: return QStringLiteral("host-mismatch");
     case ProblemCode::PasswordNeeded: return QStringLiteral("password-needed");
@@ -789,6 +794,103 @@ Text textFor(ProblemCode code, const InspectionReport &r)
     case ProblemCode::CrlMissing:
     case ProblemCode::CrlExpired:
         return revocationText(code, r);
+    case ProblemCode::RootCertNamedMissing:
+        // verify-ca/verify-full with an sslrootcert that does not exist: libpq fails.
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "the CA file you named does not exist"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "You named %1 as the CA file (sslrootcert), and there is no such file. "
+                "sslmode=%2 verifies the server against that file, so libpq does not even start "
+                "the TLS handshake: the connection fails.")
+                .arg(r.rootCert.path, sslModeName(e.sslmode)),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Correct the path in sslrootcert, or download the CA bundle and name it: for "
+                "Amazon RDS `pgtls-check bundle download` saves the official global-bundle.pem "
+                "(https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem).") };
+    case ProblemCode::RootCertNamedMissingUnverified:
+        // allow/prefer/require with an sslrootcert that does not exist: libpq checks nothing.
+        return { QCoreApplication::translate("pgtls::ProblemCatalog",
+                     "the CA file you named does not exist, so nothing is verified"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "You named %1 as the CA file (sslrootcert), and there is no such file. Under "
+                "sslmode=%2 libpq does not stop there: it connects without checking any "
+                "certificate, exactly as if you had named none, so a man in the middle can "
+                "present any certificate and read or change the traffic. A typo in sslrootcert "
+                "silently turns verification off.")
+                .arg(r.rootCert.path, sslModeName(e.sslmode)),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Correct the path, or download the RDS bundle (`pgtls-check bundle download`, or "
+                "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem) and name it; "
+                "use sslmode=verify-full, under which a missing CA file fails instead of being "
+                "ignored."),
+            warn };
+    case ProblemCode::RootCertUnusable: {
+        // The root file exists but libpq cannot load it (no certificate, a directory, unreadable):
+        // TLS fails before the handshake, in every mode that uses TLS.
+        const QString what = r.rootCert.named()
+            ? QCoreApplication::translate("pgtls::ProblemCatalog", "The CA file you named, %1,")
+                  .arg(r.rootCert.path)
+            : QCoreApplication::translate(
+                "pgtls::ProblemCatalog", "libpq's default CA file %1").arg(r.rootCert.path);
+        QString then;
+        switch (e.sslmode) {
+        case SslMode::Prefer:
+            then = QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Under sslmode=prefer libpq then retries without TLS: if the server accepts "
+                "plaintext, the connection is unencrypted, and a file meant to add verification "
+                "removed encryption instead.");
+            break;
+        case SslMode::Allow:
+            then = QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Under sslmode=allow libpq tries plaintext first; only when the server refuses "
+                "that does it try TLS, which then fails on this file.");
+            break;
+        default:
+            then = QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Under sslmode=%1 the connection fails.").arg(sslModeName(e.sslmode));
+            break;
+        }
+        return { QCoreApplication::translate("pgtls::ProblemCatalog", "libpq cannot load the CA file"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "%1 exists but holds no PEM certificate, or cannot be read (see libpq's words in "
+                "the detail). libpq loads an existing CA file whenever it uses TLS, in every "
+                "sslmode but disable, and stops before the TLS handshake when that fails. %2")
+                .arg(what, then),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Point sslrootcert at a readable PEM file of CA certificates (for Amazon RDS: "
+                "global-bundle.pem, `pgtls-check bundle download`); convert a DER or PKCS#7 file "
+                "with openssl."),
+            r.session.connected ? warn : Problem::Severity::Error };
+    }
+    case ProblemCode::PreferRetriesPlaintext:
+        // Probe-only, sslmode=prefer, TLS refused or failing: libpq would retry without TLS.
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "prefer would retry without TLS"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "TLS fails here (see the detail), and sslmode=prefer does not stop there: libpq "
+                "retries the connection without TLS, and if the server accepts plaintext, the "
+                "password and every query cross the network in clear. An attacker gets the same "
+                "result by refusing TLS or presenting a certificate that fails verification. "
+                "Whether this server accepts plaintext depends on its pg_hba.conf, which the "
+                "probe does not learn (it does not log in)."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Use sslmode=verify-full with the CA bundle, and make the server require TLS (on "
+                "RDS: rds.force_ssl=1). Run the inspection without --probe-only to see whether "
+                "the server accepts plaintext."),
+            warn };
+    case ProblemCode::AllowTlsWouldFail:
+        // Probe-only, sslmode=allow, TLS refused or failing: plaintext or nothing.
+        return { QCoreApplication::translate(
+                     "pgtls::ProblemCatalog", "allow: plaintext, or no connection"),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "sslmode=allow tries plaintext first and uses TLS only when the server refuses "
+                "that; here TLS would fail as well (see the detail). So the connection is either "
+                "unencrypted, when the server accepts plaintext, or fails. Whether this server "
+                "accepts plaintext depends on its pg_hba.conf, which the probe does not learn."),
+            QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Use sslmode=verify-full with the CA bundle. Run the inspection without "
+                "--probe-only to see whether the server accepts plaintext."),
+            warn };
     case ProblemCode::CertVerifyFailed:
         return { QCoreApplication::translate(
                      "pgtls::ProblemCatalog", "the server certificate did not verify"),

@@ -152,10 +152,29 @@ QString ReportHtml::render(const InspectionReport &r)
     h += row(QCoreApplication::translate("pgtls::ReportHtml", "CA file"),
         esc(r.rootCert.path.isEmpty() ? QCoreApplication::translate("pgtls::ReportHtml", "none")
                                       : r.rootCert.path)
-            + esc(r.rootCert.verifies
+            + esc(!r.rootCert.path.isEmpty() && !r.rootCert.exists
+                    ? (r.rootCert.named()
+                            ? QCoreApplication::translate(
+                                "pgtls::ReportHtml", " (named by sslrootcert; does not exist)")
+                            : QCoreApplication::translate(
+                                "pgtls::ReportHtml", " (libpq's default; does not exist)"))
+                    : QString())
+            + esc(!r.rootCert.tlsStartError().isEmpty() && e.sslmode != SslMode::Disable
+                    ? QCoreApplication::translate(
+                        "pgtls::ReportHtml", " (libpq fails before the handshake: %1)")
+                          .arg(r.rootCert.tlsStartError())
+                    : r.rootCert.verifies
                     ? QCoreApplication::translate("pgtls::ReportHtml", " (the chain is verified)")
                     : QCoreApplication::translate(
                         "pgtls::ReportHtml", " (the chain is not verified)")));
+    if (r.probeLibpq.predicted())
+        h += row(QCoreApplication::translate("pgtls::ReportHtml", "libpq would"),
+            esc(QCoreApplication::translate("pgtls::ReportHtml", "TLS: %1; plaintext: %2")
+                    .arg(LibpqPrediction::tlsName(r.probeLibpq.tls)
+                            + (r.probeLibpq.tlsFailure.isEmpty()
+                                    ? QString()
+                                    : QStringLiteral(" (%1)").arg(r.probeLibpq.tlsFailure)),
+                        LibpqPrediction::fallbackName(r.probeLibpq.fallback))));
     h += row(QCoreApplication::translate("pgtls::ReportHtml", "Checked at"),
         esc(r.now.toString(Qt::ISODate)));
     h += QStringLiteral("</table>\n");
@@ -192,8 +211,9 @@ QString ReportHtml::render(const InspectionReport &r)
         h += QStringLiteral("<table>\n");
         if (!p.trust.attempted)
             h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"),
-                esc(QCoreApplication::translate(
-                    "pgtls::ReportHtml", "not verified (no CA file in use)")));
+                esc(p.trust.error.isEmpty() ? QCoreApplication::translate(
+                        "pgtls::ReportHtml", "not verified (no CA file in use)")
+                                            : p.trust.error));
         else if (p.trust.trusted)
             h += row(QCoreApplication::translate("pgtls::ReportHtml", "Trust"),
                 esc(QCoreApplication::translate("pgtls::ReportHtml", "trusted, anchored by %1")

@@ -30,6 +30,16 @@ QJsonValue optionalBool(const std::optional<bool> &b)
     return b ? QJsonValue(*b) : QJsonValue(QJsonValue::Null);
 }
 
+// The verdict's problem about the root file itself (its code starts with "root-cert"), if any.
+QString rootFileProblemCode(const InspectionReport &r)
+{
+    for (const Problem &p : r.problems) {
+        if (p.code.startsWith(QLatin1String("root-cert")))
+            return p.code;
+    }
+    return {};
+}
+
 QJsonArray noticesToJson(const SessionResult &s)
 {
     QJsonArray notices;
@@ -197,6 +207,15 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
         { QStringLiteral("error"), stringOrNull(p.error) },
         { QStringLiteral("error_code"), stringOrNull(p.errorCode) },
         { QStringLiteral("step"), stringOrNull(p.step) },
+        // Probe-only: what libpq would do with what the probe saw; null otherwise.
+        { QStringLiteral("libpq"),
+          r.probeLibpq.predicted()
+              ? QJsonValue(QJsonObject{
+                  { QStringLiteral("tls"), LibpqPrediction::tlsName(r.probeLibpq.tls) },
+                  { QStringLiteral("fallback"),
+                    LibpqPrediction::fallbackName(r.probeLibpq.fallback) },
+                  { QStringLiteral("tls_failure"), stringOrNull(r.probeLibpq.tlsFailure) } })
+              : QJsonValue(QJsonValue::Null) },
     };
 
     QJsonArray problems;
@@ -223,6 +242,20 @@ QJsonObject ReportJson::toJson(const InspectionReport &r)
         { QStringLiteral("exists"), r.rootCert.exists },
         { QStringLiteral("verifies"), r.rootCert.verifies },
         { QStringLiteral("checks_host_name"), r.rootCert.checksHostName },
+        // The file as libpq sees it: named (sslrootcert) or libpq's default; what it is
+        // ("regular", "missing", "directory"...); "usable", "missing", "unusable" (libpq cannot
+        // load it) or "unsafe" (libpq would hang on it); the certificates in it; libpq's message
+        // when TLS cannot start with it in this sslmode; the problem in the user's words.
+        { QStringLiteral("named"), r.rootCert.named() },
+        { QStringLiteral("kind"), SafeFileStatus::kindName(r.rootCert.fileKind) },
+        { QStringLiteral("state"), r.rootCert.stateName() },
+        { QStringLiteral("certificates"),
+          r.rootCert.certificates < 0 ? QJsonValue(QJsonValue::Null)
+                                      : QJsonValue(r.rootCert.certificates) },
+        { QStringLiteral("error"), stringOrNull(r.rootCert.tlsStartError()) },
+        { QStringLiteral("load_error"), stringOrNull(r.rootCert.loadError) },
+        { QStringLiteral("problem"), stringOrNull(r.rootCert.fileProblem) },
+        { QStringLiteral("problem_code"), stringOrNull(rootFileProblemCode(r)) },
     };
     const QJsonObject timings{
         // Durations of each step (not offsets): name resolution, TCP connect, the SSLRequest round

@@ -82,6 +82,93 @@ QString keyText(const CertificateInfo &c)
     return k + QStringLiteral(", ") + f(c.signatureAlgorithm);
 }
 
+// The CA file: which (named or libpq's default), whether it exists and what it holds, and whether
+// libpq verifies the chain with it in this sslmode.
+QString rootFileLine(const InspectionReport &r)
+{
+    const RootCertResolution &root = r.rootCert;
+    if (root.path.isEmpty())
+        return QCoreApplication::translate(
+            "pgtls::TextReport", "none (no home directory) - the chain is NOT verified in this sslmode");
+    QString line = f(root.path)
+        + (root.isDefault
+                ? QCoreApplication::translate("pgtls::TextReport", " (libpq's default)")
+                : QCoreApplication::translate("pgtls::TextReport", " (named by sslrootcert)"));
+    QString state;
+    if (!root.exists)
+        state = QCoreApplication::translate("pgtls::TextReport", "does not exist");
+    else if (!root.fileProblem.isEmpty())
+        state = QCoreApplication::translate("pgtls::TextReport", "not a regular file libpq can read (%1)")
+                    .arg(SafeFileStatus::kindName(root.fileKind));
+    else if (!root.loadError.isEmpty())
+        state = root.fileKind == SafeFileStatus::Kind::Directory
+            ? QCoreApplication::translate("pgtls::TextReport", "a directory, not a file")
+            : root.fileKind == SafeFileStatus::Kind::Regular
+            ? QCoreApplication::translate("pgtls::TextReport", "exists, holds no certificate")
+            : QCoreApplication::translate("pgtls::TextReport", "exists, cannot be read");
+    else if (root.certificates >= 0)
+        state = QCoreApplication::translate("pgtls::TextReport", "exists, %n certificate(s)",
+            nullptr, root.certificates);
+    else
+        state = QCoreApplication::translate("pgtls::TextReport", "exists");
+    line += QStringLiteral(", ") + state;
+    const SslMode mode = r.endpoint.sslmode;
+    if (mode == SslMode::Disable)
+        line += QCoreApplication::translate(
+            "pgtls::TextReport", " - unused: sslmode=disable never uses TLS");
+    else if (!root.tlsStartError().isEmpty())
+        line += QCoreApplication::translate(
+            "pgtls::TextReport", " - libpq fails before the TLS handshake");
+    else if (root.verifies)
+        line += QCoreApplication::translate("pgtls::TextReport", " - libpq verifies the chain with it");
+    else if (root.named())
+        line += QCoreApplication::translate("pgtls::TextReport",
+            " - NOTHING is verified: libpq ignores a named CA file that does not exist in sslmode=%1")
+                    .arg(sslModeName(mode));
+    else
+        line += QCoreApplication::translate(
+            "pgtls::TextReport", " - the chain is NOT verified in this sslmode");
+    return line;
+}
+
+// Probe-only: what libpq would do with what the probe saw.
+QString predictionText(const LibpqPrediction &p)
+{
+    using Fallback = LibpqPrediction::Fallback;
+    QString tls;
+    switch (p.tls) {
+    case LibpqPrediction::Tls::NotPredicted:
+        return {};
+    case LibpqPrediction::Tls::NotTried:
+        return QCoreApplication::translate(
+            "pgtls::TextReport", "connect without TLS only (sslmode=disable)");
+    case LibpqPrediction::Tls::Succeeds:
+        tls = QCoreApplication::translate("pgtls::TextReport", "get TLS past its checks");
+        break;
+    case LibpqPrediction::Tls::Fails:
+        tls = p.tlsFailure.isEmpty()
+            ? QCoreApplication::translate("pgtls::TextReport", "fail with TLS")
+            : QCoreApplication::translate("pgtls::TextReport", "fail with TLS (%1)").arg(f(p.tlsFailure));
+        break;
+    }
+    switch (p.fallback) {
+    case Fallback::PlaintextFirst:
+        return QCoreApplication::translate("pgtls::TextReport",
+            "try plaintext first (sslmode=allow), and only if the server refuses it %1; whether "
+            "the server accepts plaintext, the probe cannot tell")
+            .arg(tls);
+    case Fallback::PlaintextAfterFailure:
+        return QCoreApplication::translate("pgtls::TextReport",
+            "%1, then retry without TLS (sslmode=prefer): unencrypted if the server accepts "
+            "that, which the probe cannot tell")
+            .arg(tls);
+    case Fallback::None:
+    case Fallback::PlaintextOnly:
+        break;
+    }
+    return tls;
+}
+
 } // namespace
 
 QString TextReport::render(const InspectionReport &r)
@@ -106,22 +193,16 @@ QString TextReport::render(const InspectionReport &r)
              .arg(e.port)
              .arg(sslModeName(e.sslmode))
       << '\n';
-    s << QCoreApplication::translate("pgtls::TextReport", "CA file      ");
-    if (r.rootCert.path.isEmpty())
-        s << QCoreApplication::translate("pgtls::TextReport", "none");
-    else
-        s << f(r.rootCert.path)
-          << (r.rootCert.isDefault
-                     ? QCoreApplication::translate("pgtls::TextReport", " (libpq's default)")
-                     : QString())
-          << (r.rootCert.exists
-                     ? QString()
-                     : QCoreApplication::translate("pgtls::TextReport", " (does not exist)"));
-    s << (r.rootCert.verifies
-            ? QCoreApplication::translate("pgtls::TextReport", " - the chain is verified")
-            : QCoreApplication::translate(
-                "pgtls::TextReport", " - the chain is NOT verified in this sslmode"))
+    s << QCoreApplication::translate("pgtls::TextReport", "CA file      ") << rootFileLine(r)
       << '\n';
+    if (r.endpoint.sslmode != SslMode::Disable && !r.rootCert.tlsStartError().isEmpty())
+        s << QCoreApplication::translate("pgtls::TextReport", "             libpq: %1")
+                 .arg(f(r.rootCert.tlsStartError()))
+          << '\n';
+    if (r.probeLibpq.predicted())
+        s << QCoreApplication::translate("pgtls::TextReport", "libpq would  %1")
+                 .arg(predictionText(r.probeLibpq))
+          << '\n';
     if (!p.connectedAddress.isEmpty())
         s << QCoreApplication::translate("pgtls::TextReport", "Connected    %1")
                  .arg(f(p.connectedAddress))
@@ -172,8 +253,11 @@ QString TextReport::render(const InspectionReport &r)
         }
         s << '\n';
         if (!p.trust.attempted) {
-            s << QCoreApplication::translate(
-                "pgtls::TextReport", "Trust        not verified (no CA file in use)")
+            s << (p.trust.error.isEmpty()
+                      ? QCoreApplication::translate(
+                          "pgtls::TextReport", "Trust        not verified (no CA file in use)")
+                      : QCoreApplication::translate("pgtls::TextReport", "Trust        %1")
+                            .arg(f(p.trust.error)))
               << '\n';
         } else if (p.trust.trusted) {
             s << QCoreApplication::translate(

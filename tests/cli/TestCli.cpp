@@ -138,12 +138,6 @@ void TestCli::usageErrorsExitTwoAndNameTheFlag_data()
     QTest::newRow("an unknown sslmode names --sslmode")
         << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--sslmode"), QStringLiteral("strict") }
         << QStringLiteral("--sslmode: \"strict\" is not an sslmode");
-    QTest::newRow("a CA file that does not exist is named")
-        << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--sslrootcert"), QStringLiteral("/nonexistent/ca.pem") }
-        << QStringLiteral("--sslrootcert: file \"/nonexistent/ca.pem\" does not exist");
-    QTest::newRow("a directory as CA file is named")
-        << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--sslrootcert"), QStringLiteral("/tmp") }
-        << QStringLiteral("\"/tmp\" is a directory");
     QTest::newRow("a timeout that is not a number names --timeout")
         << QStringList{ p, QStringLiteral("--timeout"), QStringLiteral("soon") } << QStringLiteral("--timeout");
     QTest::newRow("an unknown flag is named")
@@ -162,9 +156,6 @@ void TestCli::usageErrorsExitTwoAndNameTheFlag_data()
         << QStringList{ p, QStringLiteral("postgresql://h/db?pass%77ord=hunter2x") } << QStringLiteral("contains a password");
     QTest::newRow("a secret behind a token libpq cannot parse is never quoted")
         << QStringList{ p, QStringLiteral("postgresql://h/db?x=%zz&password=hunter2x") } << QStringLiteral("contains a password");
-    QTest::newRow("a CA file without a certificate is named")
-        << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--sslrootcert"), QStringLiteral(PGTLS_SOURCE_DIR "/README.md") }
-        << QStringLiteral("holds no PEM certificate");
     QTest::newRow("a hostaddr that is no address is named")
         << QStringList{ p, QStringLiteral("-h"), QStringLiteral("x"), QStringLiteral("--hostaddr"), QStringLiteral("foo") }
         << QStringLiteral("--hostaddr");

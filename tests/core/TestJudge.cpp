@@ -63,6 +63,10 @@ private slots:
     void matrixRowDerivesProtection_data();
     void matrixRowDerivesProtection();
     void everyCatalogCodeHasWords();
+    void probeOnlyPredictsWhatLibpqWouldDo_data();
+    void probeOnlyPredictsWhatLibpqWouldDo();
+    void sessionWarnsOfANamedMissingFileInWeakModes_data();
+    void sessionWarnsOfANamedMissingFileInWeakModes();
     void rdsRegionIsParsed_data();
     void rdsRegionIsParsed();
 };
@@ -441,6 +445,215 @@ void TestJudge::theProbesFactsClassifyWhatLibpqsTextDidNot()
     QCOMPARE(p->code, code);
     // The detail stays libpq's text.
     QCOMPARE(p->detail, r.session.error);
+}
+
+namespace {
+
+enum class Seen { Refused, Trusted, Untrusted, HostMismatch, HandshakeFailed, TcpRefused };
+enum class Root { None, NamedMissing, Unusable, Usable };
+
+InspectionReport probeOnlyReport(SslMode mode, Seen seen, Root root)
+{
+    InspectionReport r;
+    r.probeOnly = true;
+    r.endpoint.host = QStringLiteral("mydb.c9akciq32.eu-west-1.rds.amazonaws.com");
+    r.endpoint.sslmode = mode;
+    RootCertResolution file;
+    file.path = QStringLiteral("/home/u/.postgresql/root.crt");
+    file.isDefault = true;
+    if (root == Root::NamedMissing) {
+        file.path = QStringLiteral("global-bundel.pem");
+        file.isDefault = false;
+    } else if (root == Root::Unusable) {
+        file.path = QStringLiteral("README.md");
+        file.isDefault = false;
+        file.exists = true;
+        file.fileKind = SafeFileStatus::Kind::Regular;
+        file.certificates = 0;
+        file.loadError = QStringLiteral(
+            "could not read root certificate file \"README.md\": no certificate or crl found");
+    } else if (root == Root::Usable) {
+        file.exists = true;
+        file.fileKind = SafeFileStatus::Kind::Regular;
+        file.certificates = 1;
+    }
+    r.rootCert = RootCert::forMode(mode, file);
+    ProbeResult &p = r.probe;
+    switch (seen) {
+    case Seen::Refused:
+        p.outcome = ProbeResult::Outcome::TlsRefused;
+        p.sslResponse = QStringLiteral("N");
+        p.errorCode = QStringLiteral("ssl-not-supported");
+        p.error = QStringLiteral("server does not support SSL, but SSL was required");
+        break;
+    case Seen::TcpRefused:
+        p.outcome = ProbeResult::Outcome::Failed;
+        p.errorCode = QStringLiteral("connection-refused");
+        p.error = QStringLiteral("could not connect: Connection refused");
+        break;
+    case Seen::HandshakeFailed:
+        p.outcome = ProbeResult::Outcome::Failed;
+        p.tlsOffered = true;
+        p.sslResponse = QStringLiteral("S");
+        p.errorCode = QStringLiteral("tls-handshake-failed");
+        p.error = QStringLiteral("TLS handshake failed: alert");
+        break;
+    case Seen::Trusted:
+    case Seen::Untrusted:
+    case Seen::HostMismatch: {
+        p.outcome = ProbeResult::Outcome::TlsEstablished;
+        p.tlsOffered = true;
+        p.sslResponse = QStringLiteral("S");
+        CertificateInfo leaf;
+        leaf.notAfter = QDateTime::currentDateTimeUtc().addDays(300);
+        leaf.notBefore = QDateTime::currentDateTimeUtc().addDays(-3);
+        p.chain << leaf;
+        p.trust.attempted = r.rootCert.verifies;
+        p.trust.trusted = seen != Seen::Untrusted && r.rootCert.verifies;
+        if (seen == Seen::Untrusted) {
+            p.trust.opensslError = 20; // X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+            p.trust.error = QStringLiteral("unable to get local issuer certificate");
+        }
+        HostMatch h;
+        h.matched = seen != Seen::HostMismatch;
+        h.error = h.matched ? QString() : QStringLiteral("server certificate does not match");
+        p.hostMatch = h;
+        break;
+    }
+    }
+    r.now = QDateTime::currentDateTimeUtc();
+    return r;
+}
+
+} // namespace
+
+void TestJudge::probeOnlyPredictsWhatLibpqWouldDo_data()
+{
+    QTest::addColumn<SslMode>("mode");
+    QTest::addColumn<int>("seen");
+    QTest::addColumn<int>("root");
+    QTest::addColumn<QString>("tls");
+    QTest::addColumn<QString>("fallback");
+    QTest::addColumn<QString>("code"); // a problem the verdict must carry
+    const auto row = [](const char *name, SslMode mode, Seen seen, Root root, const char *tls,
+                         const char *fallback, const char *code) {
+        QTest::newRow(name) << mode << int(seen) << int(root) << QString::fromLatin1(tls)
+                            << QString::fromLatin1(fallback) << QString::fromLatin1(code);
+    };
+    row("disable never tries TLS, plaintext only", SslMode::Disable, Seen::Trusted, Root::Usable,
+        "not-tried", "plaintext-only", "sslmode-disable");
+    row("prefer on a server refusing TLS retries without it", SslMode::Prefer, Seen::Refused,
+        Root::None, "fails", "plaintext-after-failure", "prefer-retries-plaintext");
+    row("prefer whose chain fails with a root file retries without TLS", SslMode::Prefer,
+        Seen::Untrusted, Root::Usable, "fails", "plaintext-after-failure",
+        "prefer-retries-plaintext");
+    row("prefer whose handshake fails retries without TLS", SslMode::Prefer,
+        Seen::HandshakeFailed, Root::None, "fails", "plaintext-after-failure",
+        "prefer-retries-plaintext");
+    row("prefer with an unusable root file retries without TLS", SslMode::Prefer, Seen::Trusted,
+        Root::Unusable, "fails", "plaintext-after-failure", "root-cert-unusable");
+    row("prefer that cannot reach the server has nothing to fall back to", SslMode::Prefer,
+        Seen::TcpRefused, Root::None, "fails", "none", "connection-refused");
+    row("prefer over TLS without a root file succeeds and warns of the fallback", SslMode::Prefer,
+        Seen::Trusted, Root::None, "succeeds", "none", "prefer-falls-back");
+    row("prefer with a named file that does not exist succeeds unverified, and warns",
+        SslMode::Prefer, Seen::Trusted, Root::NamedMissing, "succeeds", "none",
+        "root-cert-named-missing-unverified");
+    row("allow on a server refusing TLS goes plaintext first", SslMode::Allow, Seen::Refused,
+        Root::None, "fails", "plaintext-first", "allow-tls-would-fail");
+    row("allow whose chain fails goes plaintext first, TLS failing", SslMode::Allow,
+        Seen::Untrusted, Root::Usable, "fails", "plaintext-first", "allow-tls-would-fail");
+    row("allow over good TLS still goes plaintext first", SslMode::Allow, Seen::Trusted,
+        Root::Usable, "succeeds", "plaintext-first", "allow-tries-plaintext");
+    row("require whose chain fails with a root file fails, without fallback", SslMode::Require,
+        Seen::Untrusted, Root::Usable, "fails", "none", "unknown-ca");
+    row("require with a named file that does not exist succeeds unverified", SslMode::Require,
+        Seen::Trusted, Root::NamedMissing, "succeeds", "none",
+        "root-cert-named-missing-unverified");
+    row("verify-full with a named file that does not exist fails before the handshake",
+        SslMode::VerifyFull, Seen::Trusted, Root::NamedMissing, "fails", "none",
+        "root-cert-named-missing");
+    row("verify-ca without libpq's default file fails before the handshake", SslMode::VerifyCa,
+        Seen::Trusted, Root::None, "fails", "none", "root-cert-missing");
+    row("verify-full with a host mismatch fails", SslMode::VerifyFull, Seen::HostMismatch,
+        Root::Usable, "fails", "none", "host-mismatch");
+    row("verify-full that verifies succeeds", SslMode::VerifyFull, Seen::Trusted, Root::Usable,
+        "succeeds", "none", "");
+}
+
+void TestJudge::probeOnlyPredictsWhatLibpqWouldDo()
+{
+    QFETCH(SslMode, mode);
+    QFETCH(int, seen);
+    QFETCH(int, root);
+    QFETCH(QString, tls);
+    QFETCH(QString, fallback);
+    QFETCH(QString, code);
+    InspectionReport r = probeOnlyReport(mode, Seen(seen), Root(root));
+    Judge::apply(r);
+    QCOMPARE(LibpqPrediction::tlsName(r.probeLibpq.tls), tls);
+    QCOMPARE(LibpqPrediction::fallbackName(r.probeLibpq.fallback), fallback);
+    // The exit code's answer: 0 exactly when libpq's TLS would succeed.
+    QCOMPARE(r.ok, tls == QLatin1String("succeeds"));
+    QStringList codes;
+    for (const Problem &p : std::as_const(r.problems))
+        codes << p.code;
+    if (!code.isEmpty())
+        QVERIFY2(codes.contains(code), qPrintable(codes.join(u',')));
+    QVERIFY(!r.summary.isEmpty());
+    if (fallback == QLatin1String("plaintext-after-failure")) {
+        QVERIFY2(r.summary.contains(QLatin1String("sslmode=prefer")), qPrintable(r.summary));
+        QVERIFY2(r.summary.contains(QLatin1String("the probe cannot tell")), qPrintable(r.summary));
+    }
+    if (fallback == QLatin1String("plaintext-first") && tls == QLatin1String("fails"))
+        QVERIFY2(r.summary.contains(QLatin1String("tries plaintext first")), qPrintable(r.summary));
+    // Idempotent.
+    InspectionReport again = r;
+    Judge::apply(again);
+    QCOMPARE(again.problems.size(), r.problems.size());
+    QCOMPARE(again.probeLibpq.tls, r.probeLibpq.tls);
+}
+
+void TestJudge::sessionWarnsOfANamedMissingFileInWeakModes_data()
+{
+    QTest::addColumn<SslMode>("mode");
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<int>("root");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("severity");
+    QTest::newRow("require connected with a named missing file warns that nothing is verified")
+        << SslMode::Require << true << int(Root::NamedMissing)
+        << QStringLiteral("root-cert-named-missing-unverified") << QStringLiteral("warning");
+    QTest::newRow("prefer connected with a named missing file warns that nothing is verified")
+        << SslMode::Prefer << true << int(Root::NamedMissing)
+        << QStringLiteral("root-cert-named-missing-unverified") << QStringLiteral("warning");
+    QTest::newRow("prefer that fell back to plaintext over an unusable file says why")
+        << SslMode::Prefer << false << int(Root::Unusable) << QStringLiteral("root-cert-unusable")
+        << QStringLiteral("warning");
+}
+
+void TestJudge::sessionWarnsOfANamedMissingFileInWeakModes()
+{
+    QFETCH(SslMode, mode);
+    QFETCH(bool, tls);
+    QFETCH(int, root);
+    QFETCH(QString, code);
+    QFETCH(QString, severity);
+    InspectionReport r = probeOnlyReport(mode, Seen::Trusted, Root(root));
+    r.probeOnly = false;
+    r.session = connectedWith(tls);
+    r.session.sslmode = mode;
+    Judge::apply(r);
+    QVERIFY(r.ok);
+    QVERIFY(!r.probeLibpq.predicted());
+    const Problem *found = nullptr;
+    for (const Problem &p : std::as_const(r.problems)) {
+        if (p.code == code)
+            found = &p;
+    }
+    QVERIFY2(found, qPrintable(code));
+    QCOMPARE(Problem::severityName(found->severity), severity);
+    QVERIFY2(found->explanation.contains(r.rootCert.path), qPrintable(found->explanation));
 }
 
 void TestJudge::rdsRegionIsParsed_data()

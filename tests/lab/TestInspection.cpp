@@ -144,6 +144,8 @@ private slots:
     void scenarioAndSslmodeGiveTheWholeReport_data();
     void scenarioAndSslmodeGiveTheWholeReport();
     void matrixShowsWhatEachModeProtects();
+    void namedMissingCaFileGivesEachModeLibpqsOutcome();
+    void caFileWithoutACertificateFailsEveryTlsMode();
     void missingPasswordIsReportedSoAFrontEndCanAsk();
     void givenPasswordIsUsedAndNeverReported();
     void wrongPasswordIsPasswordFailed();
@@ -366,6 +368,73 @@ void TestInspection::matrixShowsWhatEachModeProtects()
     QCOMPARE(matrix.size(), 6);
     for (const char *key : { "sslmode", "connected", "encrypted", "ca_verified", "host_verified", "mitm_safe", "error" })
         QVERIFY2(matrix.first().toObject().contains(QLatin1String(key)), key);
+}
+
+void TestInspection::namedMissingCaFileGivesEachModeLibpqsOutcome()
+{
+    // A typo in sslrootcert: verify-* fail as libpq does, the weaker modes connect unverified.
+    switchTo(Scenario::Correct);
+    QTemporaryDir dir;
+    Endpoint ep = m_lab->endpoint();
+    ep.sslrootcert = dir.filePath(QStringLiteral("global-bundel.pem"));
+    ep.sslmode = SslMode::Require;
+    InspectionOptions options;
+    options.matrix = true;
+    const InspectionReport r = inspect(ep, options);
+    QVERIFY(r.rootCert.named());
+    QVERIFY(!r.rootCert.exists);
+    QCOMPARE(r.rootCert.stateName(), QStringLiteral("missing"));
+    // The user's own mode connected, with TLS, unverified; and the verdict names the trap.
+    QVERIFY2(r.ok, qPrintable(problemCodes(r)));
+    QVERIFY(r.session.connected && r.session.sslInUse);
+    QVERIFY2(r.hasProblem(QStringLiteral("root-cert-named-missing-unverified")), qPrintable(problemCodes(r)));
+    QVERIFY2(r.hasProblem(QStringLiteral("server-not-authenticated")), qPrintable(problemCodes(r)));
+    QCOMPARE(r.matrix.size(), 6);
+    auto row = [&r](SslMode m) {
+        return *std::find_if(r.matrix.cbegin(), r.matrix.cend(),
+            [m](const MatrixRow &x) { return x.sslmode == m; });
+    };
+    for (SslMode m : { SslMode::Prefer, SslMode::Require }) {
+        QVERIFY2(row(m).connected && row(m).encrypted && !row(m).caVerified,
+            qPrintable(sslModeName(m) + QLatin1Char(' ') + row(m).error));
+    }
+    for (SslMode m : { SslMode::VerifyCa, SslMode::VerifyFull }) {
+        QVERIFY(!row(m).connected);
+        QVERIFY2(row(m).error.contains(QStringLiteral("root certificate file \"%1\" does not exist")
+                                           .arg(ep.sslrootcert)),
+            qPrintable(row(m).error));
+    }
+    // The probe still captured the chain, and says why it was not verified.
+    QVERIFY(r.probe.chain.size() >= 2);
+    QVERIFY(!r.probe.trust.attempted);
+    QVERIFY2(r.probe.trust.error.contains(ep.sslrootcert), qPrintable(r.probe.trust.error));
+}
+
+void TestInspection::caFileWithoutACertificateFailsEveryTlsMode()
+{
+    switchTo(Scenario::Correct);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("README.pem"));
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a certificate\n");
+    }
+    Endpoint ep = m_lab->endpoint();
+    ep.sslrootcert = path;
+    InspectionOptions options;
+    options.matrix = true;
+    const InspectionReport r = inspect(ep, options);
+    QVERIFY(!r.ok);
+    QCOMPARE(r.rootCert.stateName(), QStringLiteral("unusable"));
+    QCOMPARE(r.rootCert.certificates, 0);
+    for (const MatrixRow &m : std::as_const(r.matrix)) {
+        if (m.sslmode == SslMode::Disable)
+            continue;
+        QVERIFY2(!m.connected, qPrintable(sslModeName(m.sslmode)));
+        QVERIFY2(m.error.contains(QStringLiteral("could not read root certificate file")),
+            qPrintable(sslModeName(m.sslmode) + QLatin1Char(' ') + m.error));
+    }
 }
 
 void TestInspection::missingPasswordIsReportedSoAFrontEndCanAsk()

@@ -8,6 +8,7 @@
 #include "EndpointForm.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -69,6 +70,8 @@ private slots:
     void typingACaPathDoesNotLoadTheBundle();
     void specialFileTypedIntoTheCaFieldKeepsTheGuiResponsive_data();
     void specialFileTypedIntoTheCaFieldKeepsTheGuiResponsive();
+    void caFieldSaysWhatLibpqDoesWithTheFile_data();
+    void caFieldSaysWhatLibpqDoesWithTheFile();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -267,6 +270,63 @@ void TestEndpointForm::specialFileTypedIntoTheCaFieldKeepsTheGuiResponsive()
     auto *summary = child<QLabel>(&form, "bundleSummary");
     QCOMPARE(summary->property("state").toString(), QStringLiteral("invalid"));
     QVERIFY(clock.elapsed() < 15000);
+}
+
+void TestEndpointForm::caFieldSaysWhatLibpqDoesWithTheFile_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("state");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("a named missing file under prefer is a warning: nothing is verified")
+        << QStringLiteral("missing") << QStringLiteral("prefer") << QStringLiteral("neutral")
+        << QStringLiteral("Warning: the CA file you named does not exist, so nothing is verified");
+    QTest::newRow("a named missing file under require is a warning: nothing is verified")
+        << QStringLiteral("missing") << QStringLiteral("require") << QStringLiteral("neutral")
+        << QStringLiteral("with sslmode=require libpq connects without checking any certificate");
+    QTest::newRow("a named missing file under verify-full is an error: libpq fails")
+        << QStringLiteral("missing") << QStringLiteral("verify-full") << QStringLiteral("invalid")
+        << QStringLiteral("Error: the CA file you named does not exist, so verify-full will fail");
+    QTest::newRow("a file without a certificate under prefer: libpq fails to load it and retries "
+                  "without TLS")
+        << QStringLiteral("not-a-cert") << QStringLiteral("prefer") << QStringLiteral("invalid")
+        << QStringLiteral("libpq then retries without TLS");
+    QTest::newRow("a directory under require: libpq fails to load it, the connection fails")
+        << QStringLiteral("directory") << QStringLiteral("require") << QStringLiteral("invalid")
+        << QStringLiteral("With require the connection fails");
+}
+
+void TestEndpointForm::caFieldSaysWhatLibpqDoesWithTheFile()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, mode);
+    QFETCH(QString, state);
+    QFETCH(QString, says);
+    QString path = m_dir->filePath(QStringLiteral("global-bundel.pem"));
+    if (file == QLatin1String("not-a-cert")) {
+        path = m_dir->filePath(QStringLiteral("README.pem"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a README, not a certificate\n");
+    } else if (file == QLatin1String("directory")) {
+        path = m_dir->filePath(QStringLiteral("bundle.d"));
+        QVERIFY(QDir().mkpath(path));
+    }
+    EndpointForm form;
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    Endpoint ep;
+    ep.host = QStringLiteral("mydb.c9akciq32.eu-west-1.rds.amazonaws.com");
+    ep.sslmode = *parseSslMode(mode);
+    ep.sslrootcert = path;
+    form.setEndpoint(ep);
+    // The form never refuses what libpq would run: the inspection starts, and reports libpq's outcome.
+    QCOMPARE(form.validate(false), QString());
+    auto *field = child<QLineEdit>(&form, "sslrootcert");
+    auto *hint = child<QLabel>(&form, "sslrootcertHint");
+    QTRY_COMPARE(field->property("state").toString(), state);
+    QVERIFY2(hint->text().contains(says), qPrintable(hint->text()));
+    QCOMPARE(form.endpoint().sslrootcert, path);
 }
 
 int main(int argc, char **argv)
