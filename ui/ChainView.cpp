@@ -247,7 +247,9 @@ void ChainView::setReport(const InspectionReport &report)
             state = ChainCard::Trust::Trusted;
             node.trustText = tr("Verified against your CA file");
         } else if (!trust.attempted) {
-            node.trustText = tr("Not verified: no CA file in use");
+            // Why not (a named file that does not exist, one libpq cannot load), when known.
+            node.trustText = trust.error.isEmpty() ? tr("Not verified: no CA file in use")
+                                                   : tr("Not verified: %1").arg(trust.error);
         } else if (built) {
             node.trustText = tr("No problem with this certificate itself; the chain does not verify "
                                 "because of the problem marked on another card");

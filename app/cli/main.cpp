@@ -18,6 +18,7 @@
 #include "RootCert.h"
 #include "SafeFile.h"
 #include "TextReport.h"
+#include "Translations.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgtls-check"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGTLS_VERSION));
+    Translations::install(&app, QLocale::system());
     if (argc > 1 && qstrcmp(argv[1], "bundle") == 0)
         return pgtls::cli::runBundleCommand(QCoreApplication::arguments().mid(2));
 

@@ -89,15 +89,6 @@ namespace {
         }
     }
 
-    // libpq's SSLerrmessage().
-    QString sslErrMessage(unsigned long ecode)
-    {
-        if (ecode == 0)
-            return QStringLiteral("no SSL error reported");
-        if (const char *reason = ERR_reason_error_string(ecode))
-            return QString::fromLatin1(reason);
-        return QStringLiteral("SSL error code %1").arg(ecode);
-    }
 
     QString describeCert(const X509 *cert)
     {
@@ -351,7 +342,7 @@ namespace {
                 why = file.error;
             } else if (!loadVerifyLocations(store, file.data, &result.crlCount)) {
                 why = QStringLiteral("the CRL file \"%1\" could not be loaded: %2")
-                              .arg(crl.file, sslErrMessage(ERR_get_error()));
+                              .arg(crl.file, ossl::sslErrMessage(ERR_get_error()));
             }
             loaded = file.exists && file.ok() && why.isEmpty();
             if (!why.isEmpty()) {
@@ -440,7 +431,7 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
         // What OpenSSL's file loader makes of a directory (reading it fails at once: no PEM).
         result.error = QStringLiteral("could not read root certificate file \"%1\": %2")
                                .arg(caFile,
-                                    sslErrMessage(ERR_PACK(ERR_LIB_X509, 0,
+                                    ossl::sslErrMessage(ERR_PACK(ERR_LIB_X509, 0,
                                                            X509_R_NO_CERTIFICATE_OR_CRL_FOUND)));
         return result;
     case SafeFileStatus::Kind::Fifo:
@@ -477,14 +468,14 @@ TrustResult ChainVerifier::verify(const QList<CertificateInfo> &sent, const QStr
     ossl::SslCtxPtr sslCtx(SSL_CTX_new(TLS_client_method()));
     if (!sslCtx) {
         result.error = QStringLiteral("could not create SSL context: %1")
-                               .arg(sslErrMessage(ERR_get_error()));
+                               .arg(ossl::sslErrMessage(ERR_get_error()));
         ERR_clear_error();
         return result;
     }
     X509_STORE *store = SSL_CTX_get_cert_store(sslCtx.get());
     if (!loadVerifyLocations(store, file.data)) {
         result.error = QStringLiteral("could not read root certificate file \"%1\": %2")
-                               .arg(caFile, sslErrMessage(ERR_get_error()));
+                               .arg(caFile, ossl::sslErrMessage(ERR_get_error()));
         ERR_clear_error();
         return result;
     }

@@ -68,4 +68,13 @@ QString nameToString(const X509_NAME *name)
     return QString::fromUtf8(data, len);
 }
 
+QString sslErrMessage(unsigned long ecode)
+{
+    if (ecode == 0)
+        return QStringLiteral("no SSL error reported");
+    if (const char *reason = ERR_reason_error_string(ecode))
+        return QString::fromLatin1(reason);
+    return QStringLiteral("SSL error code %1").arg(ecode);
+}
+
 } // namespace pgtls::ossl

@@ -37,6 +37,8 @@ X509Ptr x509FromDer(const QByteArray &der);
 QByteArray x509ToDer(const X509 *cert);
 // Drains OpenSSL's thread error queue into one line ("error:...; error:..."); empty when none.
 QString takeErrors();
+// libpq's SSLerrmessage(): the reason string of an OpenSSL error code, as libpq words it.
+QString sslErrMessage(unsigned long ecode);
 // SHA-256 of bytes, as 64 lower-case hex characters.
 QString sha256Hex(const QByteArray &data);
 // ASN1_TIME -> UTC QDateTime (invalid on failure).

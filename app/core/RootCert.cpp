@@ -18,15 +18,6 @@ namespace pgtls {
 
 namespace {
 
-// libpq's SSLerrmessage() for the first error of OpenSSL's queue.
-QString sslErrMessage(unsigned long ecode)
-{
-    if (ecode == 0)
-        return QStringLiteral("no SSL error reported");
-    if (const char *reason = ERR_reason_error_string(ecode))
-        return QString::fromLatin1(reason);
-    return QStringLiteral("SSL error code %1").arg(ecode);
-}
 
 QString couldNotRead(const QString &path, const QString &reason)
 {
@@ -43,14 +34,14 @@ QString loadError(const QString &path, const QByteArray &data, int *certificates
     ERR_clear_error();
     ossl::BioPtr in(BIO_new_mem_buf(data.constData(), int(data.size())));
     if (!in)
-        return couldNotRead(path, sslErrMessage(ERR_get_error()));
+        return couldNotRead(path, ossl::sslErrMessage(ERR_get_error()));
     STACK_OF(X509_INFO) *inf = PEM_X509_INFO_read_bio_ex(
         in.get(), nullptr, nullptr, const_cast<char *>(""), nullptr, nullptr);
     if (!inf) {
         const unsigned long e = ERR_get_error();
         ERR_clear_error();
         return couldNotRead(
-            path, sslErrMessage(e ? e : ERR_PACK(ERR_LIB_X509, 0, ERR_R_PEM_LIB)));
+            path, ossl::sslErrMessage(e ? e : ERR_PACK(ERR_LIB_X509, 0, ERR_R_PEM_LIB)));
     }
     int crls = 0;
     for (int i = 0; i < sk_X509_INFO_num(inf); i++) {
@@ -64,7 +55,7 @@ QString loadError(const QString &path, const QByteArray &data, int *certificates
     ERR_clear_error();
     if (*certificates + crls == 0)
         return couldNotRead(
-            path, sslErrMessage(ERR_PACK(ERR_LIB_X509, 0, X509_R_NO_CERTIFICATE_OR_CRL_FOUND)));
+            path, ossl::sslErrMessage(ERR_PACK(ERR_LIB_X509, 0, X509_R_NO_CERTIFICATE_OR_CRL_FOUND)));
     return {};
 }
 
@@ -99,7 +90,7 @@ RootCertResolution lookAt(
     case Kind::Directory:
         // OpenSSL's file loader reads nothing from a directory (checked with psql 15).
         r.loadError = couldNotRead(r.path,
-            sslErrMessage(ERR_PACK(ERR_LIB_X509, 0, X509_R_NO_CERTIFICATE_OR_CRL_FOUND)));
+            ossl::sslErrMessage(ERR_PACK(ERR_LIB_X509, 0, X509_R_NO_CERTIFICATE_OR_CRL_FOUND)));
         break;
     case Kind::Unreadable:
     case Kind::Socket:
