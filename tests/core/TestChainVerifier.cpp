@@ -79,15 +79,7 @@ private:
 IssuedCert TestChainVerifier::make(const QString &cn, bool ca, const QDateTime &from,
                                    const QDateTime &to, const IssuedCert *issuer)
 {
-    CertRequest req;
-    req.subject = { { u"O"_s, u"Chain tests"_s }, { u"CN"_s, cn } };
-    req.notBefore = from;
-    req.notAfter = to;
-    req.isCa = ca;
-    if (!ca)
-        req.sanDns = { cn };
-    const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
-    return issuer ? CertBuilder::issue(req, key, *issuer) : CertBuilder::selfSigned(req, key);
+    return pgtls::test::makeCertBetween(u"Chain tests"_s, cn, ca, from, to, issuer);
 }
 
 void TestChainVerifier::initTestCase()

@@ -57,15 +57,7 @@ private:
 IssuedCert TestTrustReports::make(const QString &cn, bool ca, const QDateTime &from,
                                   const QDateTime &to, const IssuedCert *issuer)
 {
-    CertRequest req;
-    req.subject = { { u"O"_s, u"Trust reports"_s }, { u"CN"_s, cn } };
-    req.notBefore = from;
-    req.notAfter = to;
-    req.isCa = ca;
-    if (!ca)
-        req.sanDns = { cn };
-    const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
-    return issuer ? CertBuilder::issue(req, key, *issuer) : CertBuilder::selfSigned(req, key);
+    return pgtls::test::makeCertBetween(u"Trust reports"_s, cn, ca, from, to, issuer);
 }
 
 void TestTrustReports::initTestCase()

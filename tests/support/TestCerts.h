@@ -47,6 +47,25 @@ inline TestCert makeCert(const QString &name, const TestCert *issuer = nullptr, 
     return t;
 }
 
+// An EC P-256 certificate with the subject O=`organization` (when not empty), CN=`cn`, valid from
+// `from` to `to`; self-signed, or issued by `issuer`. A leaf (not `ca`) names `cn` as DNS SAN too.
+inline lab::IssuedCert makeCertBetween(const QString &organization, const QString &cn, bool ca,
+                                       const QDateTime &from, const QDateTime &to,
+                                       const lab::IssuedCert *issuer)
+{
+    lab::CertRequest req;
+    if (!organization.isEmpty())
+        req.subject << qMakePair(QStringLiteral("O"), organization);
+    req.subject << qMakePair(QStringLiteral("CN"), cn);
+    req.notBefore = from;
+    req.notAfter = to;
+    req.isCa = ca;
+    if (!ca)
+        req.sanDns = { cn };
+    const lab::PrivateKey key = lab::PrivateKey::generate(lab::PrivateKey::Type::EcP256);
+    return issuer ? lab::CertBuilder::issue(req, key, *issuer) : lab::CertBuilder::selfSigned(req, key);
+}
+
 // A certificate revocation list (v2, PEM) signed with SHA-256 by `issuer`'s key, naming
 // `issuer`'s subject, that revokes the certificates `revoked` (DER; by serial number, revoked at
 // `thisUpdate`), valid from `thisUpdate` until `nextUpdate`. Throws std::runtime_error when

@@ -52,15 +52,7 @@ private:
 IssuedCert TestChainView::make(const QString &cn, bool ca, const QDateTime &from,
                                const QDateTime &to, const IssuedCert *issuer)
 {
-    CertRequest req;
-    req.subject = { { u"CN"_s, cn } };
-    req.notBefore = from;
-    req.notAfter = to;
-    req.isCa = ca;
-    if (!ca)
-        req.sanDns = { cn };
-    const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256);
-    return issuer ? CertBuilder::issue(req, key, *issuer) : CertBuilder::selfSigned(req, key);
+    return pgtls::test::makeCertBetween(QString(), cn, ca, from, to, issuer);
 }
 
 void TestChainView::initTestCase()
