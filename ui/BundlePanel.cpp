@@ -260,6 +260,11 @@ void BundlePanel::setLastVerification(const QString &caFile, const QString &host
 
 void BundlePanel::setLastTrust(const QString &host, const TrustResult &trust)
 {
+    // An inspection that never got a chain (TLS refused, nothing listening) learned nothing about
+    // the bundle: what an earlier one of the same host showed still holds.
+    if (!trust.attempted && trust.chain.isEmpty() && host.trimmed() == m_verifiedHost
+        && !m_verifiedFile.isEmpty())
+        return;
     m_verifiedFile = trust.attempted ? trust.caFile : QString();
     m_verifiedHost = host.trimmed();
     m_verifiedTrusted = trust.attempted && trust.trusted;

@@ -140,10 +140,20 @@ void ClientSettingsView::setReport(const InspectionReport &report)
 {
     clearReport();
     m_settings = ClientSettings::forReport(report);
-    m_header->setText(tr("Verified configuration: sslmode=verify-full to %1:%2, CA bundle %3")
-                          .arg(m_settings.host)
-                          .arg(m_settings.port)
-                          .arg(m_settings.rootCert));
+    // Only an inspection that verified the chain and the host name in verify-full has shown that
+    // these settings work; otherwise they are what to aim for once the problem is fixed.
+    const bool verified = report.ok && report.endpoint.sslmode == SslMode::VerifyFull
+        && report.probe.trust.trusted;
+    m_header->setText(verified
+            ? tr("Verified configuration: sslmode=verify-full to %1:%2, CA bundle %3")
+                  .arg(m_settings.host)
+                  .arg(m_settings.port)
+                  .arg(m_settings.rootCert)
+            : tr("Settings to aim for (not verified by this inspection: fix what the verdict says "
+                 "first): sslmode=verify-full to %1:%2, CA bundle %3")
+                  .arg(m_settings.host)
+                  .arg(m_settings.port)
+                  .arg(m_settings.rootCert));
     QStringList notes;
     for (const QString &n : std::as_const(m_settings.notes))
         notes << QStringLiteral("• ") + n;

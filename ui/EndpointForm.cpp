@@ -539,12 +539,23 @@ QString EndpointForm::validate(bool focus)
 
 QString EndpointForm::applyConninfo(const QString &conninfo)
 {
-    const QString text = conninfo.trimmed();
+    QString text = conninfo.trimmed();
     if (text.isEmpty()) {
         setConninfoState(tr("Paste a connection string or a postgresql:// URI first."), true);
         return m_conninfoHint->text();
     }
-    // A secret (password, sslpassword: whatever libpq counts as one) is refused, as libpq parses
+    // A password in the string (a pasted DATABASE_URL): moved into the Password field (memory only;
+    // the keychain only if the profile says so), and the string goes on without it.
+    bool movedPassword = false;
+    if (std::optional<EndpointResolver::SeparatedPassword> separated
+        = EndpointResolver::separatePassword(text)) {
+        setPassword(separated->password);
+        wipe(separated->password);
+        wipe(text);
+        text = separated->conninfo;
+        movedPassword = true;
+    }
+    // Any other secret (sslpassword: whatever libpq counts as one) is refused, as libpq parses
     // it, and the string cleared; setText also drops the undo history.
     const std::optional<QString> secret = EndpointResolver::secretKeywordIn(text);
     if ((secret && !secret->isEmpty()) || (!secret && mayHoldSecret(text))) {
@@ -573,39 +584,59 @@ QString EndpointForm::applyConninfo(const QString &conninfo)
         m_conninfo->setFocus(Qt::OtherFocusReason);
         return r.error;
     }
+    // Every field from the string, as a new connection would have it: what the string does not
+    // name goes back to its default (a host address left from another profile would send the
+    // connection elsewhere). Said field by field.
     const Endpoint &ep = r.endpoint;
-    auto given = [&ep](const char *key) {
-        return ep.sources.value(QString::fromLatin1(key)) == QLatin1String("conninfo");
+    QStringList set, cleared;
+    auto note = [&set, &cleared](const QString &label, const QString &before, const QString &after) {
+        if (before == after)
+            return;
+        (after.isEmpty() ? cleared : set) << label;
     };
-    if (given("host")) {
-        m_host->setText(ep.host);
-        m_host->setCursorPosition(0);
-    }
-    if (given("hostaddr"))
-        m_hostaddr->setText(ep.hostaddr);
-    if (given("port"))
-        m_port->setValue(ep.port);
-    if (given("dbname"))
-        m_dbname->setText(ep.dbname);
-    if (given("user"))
-        m_user->setText(ep.user);
-    if (given("sslmode"))
-        m_sslmode->setCurrentIndex(m_sslmode->findData(sslModeName(ep.sslmode)));
-    if (given("sslrootcert"))
-        m_rootCert->setText(ep.sslrootcert);
-    if (given("connect_timeout"))
-        m_timeout->setValue(qBound(1, ep.connectTimeoutSeconds, 600));
-    if (given("sslcert"))
-        m_base.sslcert = ep.sslcert;
-    if (given("sslkey"))
-        m_base.sslkey = ep.sslkey;
-    if (given("passfile"))
-        m_base.passfile = ep.passfile;
-    for (auto it = ep.extraOptions.cbegin(); it != ep.extraOptions.cend(); ++it)
-        m_base.extraOptions.insert(it.key(), it.value());
+    note(tr("host"), m_host->text(), ep.host);
+    m_host->setText(ep.host);
+    m_host->setCursorPosition(0);
+    note(tr("host address"), m_hostaddr->text(), ep.hostaddr);
+    m_hostaddr->setText(ep.hostaddr);
+    note(tr("port"), QString::number(m_port->value()), QString::number(ep.port));
+    m_port->setValue(ep.port);
+    note(tr("database"), m_dbname->text(), ep.dbname);
+    m_dbname->setText(ep.dbname);
+    note(tr("user"), m_user->text(), ep.user);
+    m_user->setText(ep.user);
+    note(tr("sslmode"), m_sslmode->currentData().toString(), sslModeName(ep.sslmode));
+    m_sslmode->setCurrentIndex(m_sslmode->findData(sslModeName(ep.sslmode)));
+    note(tr("CA bundle"), m_rootCert->text(), ep.sslrootcert);
+    m_rootCert->setText(ep.sslrootcert);
+    commitRootCert();
+    const int timeout = ep.connectTimeoutSeconds > 0 ? qBound(1, ep.connectTimeoutSeconds, 600) : m_timeout->value();
+    note(tr("timeout"), QString::number(m_timeout->value()), QString::number(timeout));
+    m_timeout->setValue(timeout);
+    note(tr("client certificate"), m_base.sslcert, ep.sslcert);
+    note(tr("client key"), m_base.sslkey, ep.sslkey);
+    note(tr("passfile"), m_base.passfile, ep.passfile);
+    if (m_base.extraOptions != ep.extraOptions)
+        (ep.extraOptions.isEmpty() ? cleared : set) << tr("other options");
+    m_base.sslcert = ep.sslcert;
+    m_base.sslkey = ep.sslkey;
+    m_base.passfile = ep.passfile;
+    m_base.extraOptions = ep.extraOptions;
     updateExtraLine();
-    m_conninfo->clear();
+    // setText, not clear(): clear() keeps the pasted string (a password, perhaps) in the undo history.
+    m_conninfo->setText(QString());
     QString message = tr("Filled from the connection string.");
+    if (!set.isEmpty())
+        message += QLatin1Char(' ') + tr("Set: %1.").arg(set.join(QStringLiteral(", ")));
+    if (!cleared.isEmpty())
+        message += QLatin1Char(' ')
+            + tr("Cleared (not in the string): %1.").arg(cleared.join(QStringLiteral(", ")));
+    if (set.isEmpty() && cleared.isEmpty())
+        message += QLatin1Char(' ') + tr("Nothing changed.");
+    if (movedPassword)
+        message += QLatin1Char(' ')
+            + tr("The password it held is now in the Password field (kept in memory; in the "
+                 "keychain only if the profile remembers it) and was removed from the string.");
     if (!r.warnings.isEmpty())
         message += QLatin1Char(' ') + r.warnings.join(QLatin1Char(' '));
     setConninfoState(message, false);
@@ -617,7 +648,7 @@ void EndpointForm::setConninfoState(const QString &message, bool error)
 {
     if (message.isEmpty()) {
         showFieldState(m_conninfo, m_conninfoHint, FieldState::Neutral,
-            tr("Return fills the fields below. Passwords are refused here."));
+            tr("Return fills the fields below; a password moves to the Password field."));
         return;
     }
     showFieldState(

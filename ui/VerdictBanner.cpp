@@ -140,16 +140,22 @@ void VerdictBanner::setReport(const InspectionReport &report)
         : level == InspectionReport::Level::Warning              ? State::Warning
                                                                  : State::Ok;
 
-    // The problem to explain: the first error when the verdict failed, else the first warning.
-    int lead = report.problems.isEmpty() ? -1 : 0;
-    if (!report.ok) {
+    // The problem to explain: the first error when the verdict failed, else the first warning,
+    // else the first note.
+    auto firstOf = [&report](Problem::Severity severity) {
         for (int i = 0; i < report.problems.size(); ++i) {
-            if (report.problems.at(i).isError()) {
-                lead = i;
-                break;
-            }
+            if (report.problems.at(i).severity == severity)
+                return i;
         }
-    }
+        return -1;
+    };
+    int lead = report.ok ? -1 : firstOf(Problem::Severity::Error);
+    if (lead < 0)
+        lead = firstOf(Problem::Severity::Warning);
+    if (lead < 0)
+        lead = firstOf(Problem::Severity::Info);
+    if (lead < 0 && !report.problems.isEmpty())
+        lead = 0;
     QString summary = report.summary;
     if (summary.isEmpty() && lead >= 0)
         summary = report.problems.at(lead).title;
@@ -177,7 +183,9 @@ void VerdictBanner::setReport(const InspectionReport &report)
         if (i == lead)
             continue;
         const Problem &p = report.problems.at(i);
-        more << (p.isError() ? tr("\u2716 error: %1") : tr("\u26A0 warning: %1"))
+        more << (p.isError() ? tr("\u2716 error: %1")
+                 : p.isWarning() ? tr("\u26A0 warning: %1")
+                                 : tr("\u2139 note: %1"))
                         .arg(p.title.isEmpty() ? p.code : p.title);
     }
     m_more->setText(more.isEmpty() ? QString() : tr("Also:\n%1").arg(more.join(QLatin1Char('\n'))));

@@ -4,6 +4,7 @@
 #include "RootCert.h"
 #include "SafeFile.h"
 #include "SecretKeywords.h"
+#include "SecretMemory.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace pgtls {
@@ -489,6 +491,46 @@ std::optional<QString> EndpointResolver::secretKeywordIn(const QString &conninfo
     if (!parsed)
         return std::nullopt;
     return secretAfterParsing(parsed.get());
+}
+
+std::optional<EndpointResolver::SeparatedPassword> EndpointResolver::separatePassword(const QString &conninfo)
+{
+    QByteArray utf8 = conninfo.toUtf8();
+    char *err = nullptr;
+    ConninfoPtr parsed(PQconninfoParse(utf8.constData(), &err));
+    utf8.fill('\0');
+    if (err)
+        PQfreemem(err);
+    if (!parsed)
+        return std::nullopt;
+    SeparatedPassword out;
+    QStringList pairs;
+    bool hasPassword = false;
+    bool otherSecret = false;
+    for (PQconninfoOption *o = parsed.get(); o->keyword; ++o) {
+        if (!o->val)
+            continue;
+        const QString keyword = QString::fromUtf8(o->keyword);
+        if (keyword == QLatin1String("password")) {
+            hasPassword = true;
+            out.password = QString::fromUtf8(o->val);
+        } else if (SecretKeywords::isSecret(keyword)) {
+            otherSecret = true;
+        } else {
+            // libpq's quoting: single quotes, with \ and ' escaped by a backslash.
+            QString value = QString::fromUtf8(o->val);
+            value.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+            value.replace(QLatin1Char('\''), QLatin1String("\\'"));
+            pairs << QStringLiteral("%1='%2'").arg(keyword, value);
+        }
+        std::memset(o->val, 0, std::strlen(o->val));
+    }
+    if (!hasPassword || otherSecret) {
+        wipe(out.password);
+        return std::nullopt;
+    }
+    out.conninfo = pairs.join(QLatin1Char(' '));
+    return out;
 }
 
 bool EndpointResolver::parseErrorMayQuoteSecret(const QString &conninfo)

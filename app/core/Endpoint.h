@@ -75,6 +75,17 @@ public:
     // percent-encoded query names) and on what PQconninfoParse() returns (values wiped). An empty
     // string: none; std::nullopt: none found, and libpq cannot parse the string.
     static std::optional<QString> secretKeywordIn(const QString &conninfo);
+    // A connection string or URI that holds a password (a pasted DATABASE_URL,
+    // postgresql://app:secret@host/db), split as libpq parses it: the same options without the
+    // password, as a keyword=value string, and the password. nullopt when libpq cannot parse it,
+    // when it holds no password, or when it holds another secret (sslpassword), which is not
+    // separated. The caller owns (and wipes) the password.
+    struct SeparatedPassword
+    {
+        QString conninfo;
+        QString password;
+    };
+    static std::optional<SeparatedPassword> separatePassword(const QString &conninfo);
     // Whether libpq's parse error for `conninfo` may quote part of a secret (resolve() then shows
     // the error without its quoted tokens).
     static bool parseErrorMayQuoteSecret(const QString &conninfo);

@@ -44,7 +44,7 @@ InspectionReport::Level InspectionReport::level() const
 {
     if (!ok)
         return Level::Failed;
-    const bool warnings = std::any_of(problems.cbegin(), problems.cend(), [](const Problem &p) { return !p.isError(); });
+    const bool warnings = std::any_of(problems.cbegin(), problems.cend(), [](const Problem &p) { return p.isWarning(); });
     return warnings ? Level::Warning : Level::Ok;
 }
 

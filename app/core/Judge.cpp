@@ -295,8 +295,11 @@ void judgeSession(InspectionReport &r)
         add(r, code, detail);
     }
 
+    // What the plaintext attempt showed, in words (libpq's "fe_sendauth: no password supplied"
+    // reads like a failure; it is the proof: the server asked for a password over plaintext).
+    // libpq's own text stays in plaintext.detail.
     if (r.plaintext.accepted.value_or(false))
-        add(r, ProblemCode::PlaintextAccepted, r.plaintext.detail);
+        add(r, ProblemCode::PlaintextAccepted, r.plaintext.explanation);
 
     const bool proxy = r.hasProblem(QStringLiteral("tls-terminated-by-proxy"));
     if (!s.connected)
@@ -311,6 +314,11 @@ void judgeSession(InspectionReport &r)
         r.summary = QCoreApplication::translate(
             "pgtls::Judge", "Not encrypted: sslmode=%1 connected without TLS")
                         .arg(sslModeName(mode));
+    else if (mode == SslMode::VerifyFull && r.plaintext.accepted.value_or(false))
+        // The headline names the most important finding: this connection is safe, the server is
+        // not (any client that can be downgraded goes without TLS).
+        r.summary = QCoreApplication::translate("pgtls::Judge",
+            "Encrypted and verified, but the server also accepts unencrypted connections");
     else if (mode == SslMode::VerifyFull)
         r.summary = QCoreApplication::translate(
             "pgtls::Judge", "Encrypted and verified: trusted CA, host name matches");

@@ -90,7 +90,9 @@ QList<ProblemCode> allProblemCodes();
 // A Problem never holds a password.
 struct Problem
 {
-    enum class Severity { Error, Warning };
+    // Error: the inspection failed; Warning: a weakness a user must know; Info: a note that
+    // changes nothing about the connection's safety (an optional extension is missing).
+    enum class Severity { Error, Warning, Info };
 
     QString code;        // problemCodeName() of one ProblemCode
     Severity severity = Severity::Error;
@@ -100,7 +102,13 @@ struct Problem
     QString fix;
 
     bool isError() const { return severity == Severity::Error; }
-    static QString severityName(Severity s) { return s == Severity::Error ? QStringLiteral("error") : QStringLiteral("warning"); }
+    bool isWarning() const { return severity == Severity::Warning; }
+    static QString severityName(Severity s)
+    {
+        return s == Severity::Error ? QStringLiteral("error")
+            : s == Severity::Warning ? QStringLiteral("warning")
+                                     : QStringLiteral("info");
+    }
 };
 
 using ProblemList = QList<Problem>;

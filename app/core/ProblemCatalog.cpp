@@ -567,6 +567,16 @@ Text textFor(ProblemCode code, const InspectionReport &r)
                                        "Use the RDS global bundle, or the %1 regional bundle.")
                                          .arg(region);
         }
+        // An issuer nobody trusts is also what a man in the middle looks like.
+        expl += QLatin1Char(' ')
+            + QCoreApplication::translate("pgtls::ProblemCatalog",
+                "An issuer your CA file does not know can also mean that this is not your server: "
+                "a man in the middle presents a certificate of its own.");
+        fix += QLatin1Char(' ')
+            + QCoreApplication::translate("pgtls::ProblemCatalog",
+                "Before trusting another CA, check that you reach the real server (the "
+                "certificate's issuer and SHA-256 in the Chain view against what the provider "
+                "publishes).");
         return { QCoreApplication::translate(
                      "pgtls::ProblemCatalog", "the server's CA is not in your CA file"),
             expl, fix };
@@ -789,7 +799,8 @@ Text textFor(ProblemCode code, const InspectionReport &r)
                 "pg_stat_ssl answered instead."),
             QCoreApplication::translate(
                 "pgtls::ProblemCatalog", "Optional: CREATE EXTENSION sslinfo; (allowed on RDS)."),
-            warn };
+            // A note, not a warning: the connection is as safe with or without it.
+            Problem::Severity::Info };
     case ProblemCode::CertRevoked:
     case ProblemCode::CrlMissing:
     case ProblemCode::CrlExpired:

@@ -49,7 +49,7 @@ table { border-collapse: collapse; margin: 0.5em 0; } th, td { text-align: left;
 th { font-weight: 600; white-space: nowrap; } code, .mono { font-family: ui-monospace, monospace; font-size: 0.92em; word-break: break-all; } .msgline { white-space: pre-wrap; }
 .card { border: 1px solid #ccc; border-radius: 6px; padding: 0.6em 1em; margin: 0.6em 0; }
 .problem { margin: 0.6em 0; padding: 0.5em 1em; border-left: 4px solid #999; background: #f6f6f6; }
-.problem.error { border-color: #a61b1b; } .problem.warning { border-color: #9a6b00; }
+.problem.error { border-color: #a61b1b; } .problem.warning { border-color: #9a6b00; } .problem.info { border-color: #5b6b7a; }
 .matrix td, .matrix th { border-bottom: 1px solid #ddd; padding: 0.2em 0.8em; } .chosen { font-weight: 700; }
 footer { margin-top: 2em; color: #666; font-size: 0.85em; }
 )";
@@ -59,7 +59,7 @@ QString problemsHtml(const InspectionReport &r)
     QString h;
     for (const Problem &p : r.problems) {
         h += QStringLiteral("<div class=\"problem %1\"><div><strong>%2</strong> <code>%3</code></div>\n")
-                 .arg(p.isError() ? QStringLiteral("error") : QStringLiteral("warning"), esc(p.title), esc(p.code));
+                 .arg(Problem::severityName(p.severity), esc(p.title), esc(p.code));
         h += QStringLiteral("<div>%1</div>\n").arg(esc(p.explanation));
         if (!p.fix.isEmpty())
             h += QStringLiteral("<div><em>%1</em> %2</div>\n")

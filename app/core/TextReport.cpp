@@ -462,9 +462,9 @@ QString TextReport::render(const InspectionReport &r)
         s << '\n' << QCoreApplication::translate("pgtls::TextReport", "Problems:") << '\n';
         for (const Problem &pr : r.problems) {
             s << QStringLiteral(" %1 [%2] %3: %4")
-                     .arg(pr.isError()
-                             ? QCoreApplication::translate("pgtls::TextReport", "error")
-                             : QCoreApplication::translate("pgtls::TextReport", "warning"),
+                     .arg(pr.isError()       ? QCoreApplication::translate("pgtls::TextReport", "error")
+                             : pr.isWarning() ? QCoreApplication::translate("pgtls::TextReport", "warning")
+                                              : QCoreApplication::translate("pgtls::TextReport", "note"),
                          f(pr.code), f(pr.title), f(pr.explanation))
               << '\n';
             if (!pr.detail.isEmpty())

@@ -60,6 +60,7 @@ private slots:
     void channelBindingIsLearnedFromAWithheldAttempt();
     void eachWeakModeNamesItsOwnWeakness_data();
     void eachWeakModeNamesItsOwnWeakness();
+    void theHeadlineNamesTheMostImportantFinding();
     void matrixRowDerivesProtection_data();
     void matrixRowDerivesProtection();
     void everyCatalogCodeHasWords();
@@ -240,6 +241,49 @@ void TestJudge::eachWeakModeNamesItsOwnWeakness()
     for (const Problem &p : std::as_const(r.problems))
         mentioned = mentioned || p.explanation.contains(explanationMentions);
     QVERIFY2(mentioned, qPrintable(r.problems.first().explanation));
+}
+
+void TestJudge::theHeadlineNamesTheMostImportantFinding()
+{
+    InspectionReport r;
+    r.probeOnly = false;
+    r.endpoint.host = QStringLiteral("mydb.c9akciq32.eu-west-1.rds.amazonaws.com");
+    r.endpoint.sslmode = SslMode::VerifyFull;
+    r.rootCert = rootCert(true);
+    r.session = connectedWith(true);
+    r.session.sslmode = SslMode::VerifyFull;
+    // No sslinfo: a note; the connection is as safe, the verdict stays OK (no warning).
+    r.session.sslinfoInstalled = false;
+    r.session.serverVersion = QStringLiteral("15.8");
+    Judge::apply(r);
+    QVERIFY(r.ok);
+    QCOMPARE(r.level(), InspectionReport::Level::Ok);
+    QCOMPARE(r.summary, QStringLiteral("Encrypted and verified: trusted CA, host name matches"));
+    QVERIFY(r.hasProblem(QStringLiteral("sslinfo-missing")));
+    for (const Problem &p : std::as_const(r.problems)) {
+        if (p.code == QLatin1String("sslinfo-missing"))
+            QCOMPARE(Problem::severityName(p.severity), QStringLiteral("info"));
+    }
+    // The server accepts plaintext: this connection is safe, the server is not; the headline says so,
+    // and the problem's detail is what the attempt showed, not libpq's "no password supplied".
+    SessionResult plain;
+    plain.attempted = true;
+    plain.needsPassword = true;
+    plain.errorCode = QStringLiteral("password-needed");
+    plain.error = QStringLiteral("connection to server at \"127.0.0.1\", port 5432 failed: fe_sendauth: no password supplied");
+    r.plaintext.attempt = plain;
+    Judge::apply(r);
+    QCOMPARE(r.level(), InspectionReport::Level::Warning);
+    QCOMPARE(r.summary, QStringLiteral("Encrypted and verified, but the server also accepts unencrypted connections"));
+    const Problem *accepted = nullptr;
+    for (const Problem &p : std::as_const(r.problems)) {
+        if (p.code == QLatin1String("plaintext-accepted"))
+            accepted = &p;
+    }
+    QVERIFY(accepted);
+    QVERIFY2(!accepted->detail.contains(QLatin1String("fe_sendauth")), qPrintable(accepted->detail));
+    QVERIFY2(accepted->detail.contains(QLatin1String("asked for the password over plaintext")), qPrintable(accepted->detail));
+    QVERIFY(r.plaintext.detail.contains(QLatin1String("fe_sendauth"))); // libpq's words stay in the plaintext test
 }
 
 void TestJudge::matrixRowDerivesProtection_data()

@@ -479,6 +479,12 @@ void TestBundlePanel::aBundleThatAnchorsAFailedChainIsNotBlamed()
         QStringLiteral("valid"));
     shoot(panelWidget(), QStringLiteral("anchors-an-expired-chain"));
 
+    // An inspection of the same host that got no chain at all (the ssl-off scenario) says nothing
+    // about the bundle: the evidence of the earlier one stays.
+    m_panel->setLastTrust(kEuWest1Host, TrustResult());
+    QVERIFY2(labelText(panelWidget(), "bundleWarnings").startsWith(QStringLiteral("✓ It holds the root")),
+        qPrintable(labelText(panelWidget(), "bundleWarnings")));
+
     // Another host: that evidence says nothing about it.
     m_panel->setEndpointHost(QStringLiteral("other.c9akciq32.eu-west-1.rds.amazonaws.com"));
     QVERIFY(!labelText(panelWidget(), "bundleWarnings").contains(QLatin1String("It holds the root")));

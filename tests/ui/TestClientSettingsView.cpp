@@ -63,6 +63,7 @@ private slots:
     void copyPutsTheSnippetOnTheClipboard();
     void aliasIsSaidAndTheRdsNameUsed();
     void clearReportHidesTheSnippets();
+    void onlyAVerifiedInspectionIsCalledVerified();
 };
 
 void TestClientSettingsView::everyClientHasAReadOnlyMonospaceBox_data()
@@ -142,6 +143,25 @@ void TestClientSettingsView::clearReportHidesTheSnippets()
     QVERIFY(box->toPlainText().isEmpty());
     QVERIFY(!box->isVisible());
     QVERIFY(!view.findChild<QLabel *>(QStringLiteral("clientSettingsHeader"))->text().isEmpty());
+}
+
+void TestClientSettingsView::onlyAVerifiedInspectionIsCalledVerified()
+{
+    ClientSettingsView view;
+    InspectionReport failed = report(QStringLiteral("db.example.com")); // the alias: verify-full failed
+    failed.ok = false;
+    view.setReport(failed);
+    auto *header = view.findChild<QLabel *>(QStringLiteral("clientSettingsHeader"));
+    QVERIFY2(header->text().startsWith(QLatin1String("Settings to aim for")), qPrintable(header->text()));
+    QVERIFY(!header->text().contains(QLatin1String("Verified configuration")));
+
+    InspectionReport verified = report(kRdsName);
+    verified.ok = true;
+    verified.endpoint.sslmode = SslMode::VerifyFull;
+    verified.probe.trust.attempted = true;
+    verified.probe.trust.trusted = true;
+    view.setReport(verified);
+    QVERIFY2(header->text().startsWith(QLatin1String("Verified configuration")), qPrintable(header->text()));
 }
 
 QTEST_MAIN(TestClientSettingsView)

@@ -61,6 +61,8 @@ private slots:
 
     void pastedSecretIsRefusedAndCleared_data();
     void pastedSecretIsRefusedAndCleared();
+    void aPastedPasswordMovesToThePasswordField_data();
+    void aPastedPasswordMovesToThePasswordField();
     void unparsableStringThatMayHoldASecretIsNotEchoed();
     void pasteWithoutSecretsStillFills();
     void secretOptionIsNeverShown();
@@ -91,20 +93,12 @@ void TestEndpointForm::pastedSecretIsRefusedAndCleared_data()
     QTest::newRow("a key passphrase in a keyword string is refused")
         << QStringLiteral("host=db.example.com sslpassword=%1").arg(s)
         << QStringLiteral("sslpassword");
-    QTest::newRow("a password in a keyword string is refused")
-        << QStringLiteral("host=db.example.com password='%1'").arg(s) << QStringLiteral("password");
     QTest::newRow("a key passphrase in a URI query is refused")
         << QStringLiteral("postgresql://db.example.com/sales?sslpassword=%1").arg(s)
         << QStringLiteral("sslpassword");
-    QTest::newRow("a percent-encoded password keyword in a URI is refused")
-        << QStringLiteral("postgresql://db.example.com/sales?pass%77ord=%1").arg(s)
-        << QStringLiteral("password");
     QTest::newRow("a percent-encoded key passphrase keyword in a URI is refused")
         << QStringLiteral("postgresql://db.example.com/sales?ssl%70assword=%1").arg(s)
         << QStringLiteral("sslpassword");
-    QTest::newRow("a password in the URI's user info is refused")
-        << QStringLiteral("postgresql://alice:%1@db.example.com/sales").arg(s)
-        << QStringLiteral("password");
 }
 
 void TestEndpointForm::pastedSecretIsRefusedAndCleared()
@@ -125,6 +119,41 @@ void TestEndpointForm::pastedSecretIsRefusedAndCleared()
         QStringLiteral("invalid"));
     QVERIFY(!everythingShown(&form).contains(QLatin1String(kSecret)));
     QVERIFY(!form.endpoint().extraOptions.contains(keyword));
+}
+
+void TestEndpointForm::aPastedPasswordMovesToThePasswordField_data()
+{
+    QTest::addColumn<QString>("conninfo");
+    const QString s = QLatin1String(kSecret);
+    QTest::newRow("a password in a keyword string")
+        << QStringLiteral("host=db.example.com password='%1' application_name='it\\'s \\\\ x'").arg(s);
+    QTest::newRow("a percent-encoded password keyword in a URI")
+        << QStringLiteral("postgresql://db.example.com/sales?pass%77ord=%1&application_name=it%27s%20%5C%20x").arg(s);
+    QTest::newRow("a password in the URI's user info (a DATABASE_URL)")
+        << QStringLiteral("postgresql://alice:%1@db.example.com/sales?application_name=it%27s%20%5C%20x").arg(s);
+}
+
+void TestEndpointForm::aPastedPasswordMovesToThePasswordField()
+{
+    QFETCH(QString, conninfo);
+    EndpointForm form;
+    form.show();
+    auto *paste = child<QLineEdit>(&form, "conninfo");
+    paste->setText(conninfo);
+    QCOMPARE(form.applyConninfo(paste->text()), QString());
+    QCOMPARE(form.password(), QLatin1String(kSecret));
+    QCOMPARE(child<QLineEdit>(&form, "host")->text(), QStringLiteral("db.example.com"));
+    QCOMPARE(paste->text(), QString());
+    QVERIFY(!paste->isUndoAvailable());
+    // The other options survive the split exactly, quotes and backslashes included.
+    QCOMPARE(form.endpoint().extraOptions.value(QStringLiteral("application_name")), QStringLiteral("it's \\ x"));
+    // Nowhere but in the (masked) password field.
+    QCOMPARE(everythingShown(&form).count(QLatin1String(kSecret)), 1); // the password field's own text
+    QCOMPARE(child<QLineEdit>(&form, "password")->echoMode(), QLineEdit::Password);
+    QVERIFY(!form.endpoint().toConninfo().contains(QLatin1String(kSecret)));
+    QVERIFY(!form.endpoint().extraOptions.contains(QStringLiteral("password")));
+    QVERIFY2(child<QLabel>(&form, "conninfoHint")->text().contains(QLatin1String("now in the Password field")),
+             qPrintable(child<QLabel>(&form, "conninfoHint")->text()));
 }
 
 void TestEndpointForm::unparsableStringThatMayHoldASecretIsNotEchoed()

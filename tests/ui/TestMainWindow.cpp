@@ -240,26 +240,37 @@ void TestMainWindow::pastedUriFillsTheFields()
     QCOMPARE(child<QLineEdit>(&w, "sslrootcert")->property("state").toString(),
         QStringLiteral("invalid"));
 
-    // A keyword/value string fills what it names and leaves the rest.
-    paste(w, QStringLiteral("host=other.example.org port=5433"));
-    QCOMPARE(child<QLineEdit>(&w, "host")->text(), QStringLiteral("other.example.org"));
-    QCOMPARE(child<QSpinBox>(&w, "port")->value(), 5433);
-    QCOMPARE(child<QLineEdit>(&w, "dbname")->text(), QStringLiteral("sales"));
+    // A keyword/value string sets every field, as a new connection would: what it does not name
+    // goes back to libpq's default (no stale host address sends the connection elsewhere), and the
+    // hint says what changed.
+    typeInto(child<QLineEdit>(&w, "hostaddr"), QStringLiteral("127.0.0.1"));
+    paste(w, QStringLiteral("host=nonexistent.invalid port=1"));
+    QCOMPARE(child<QLineEdit>(&w, "host")->text(), QStringLiteral("nonexistent.invalid"));
+    QCOMPARE(child<QSpinBox>(&w, "port")->value(), 1);
+    QCOMPARE(child<QLineEdit>(&w, "hostaddr")->text(), QString());
+    QCOMPARE(child<QLineEdit>(&w, "sslrootcert")->text(), QString());
+    QCOMPARE(w.form()->endpoint().extraOptions.value(QStringLiteral("application_name")), QString());
+    const QString hint = child<QLabel>(&w, "conninfoHint")->text();
+    QVERIFY2(hint.contains(QLatin1String("Cleared (not in the string): ")) && hint.contains(QLatin1String("host address")),
+             qPrintable(hint));
+    QVERIFY2(hint.contains(QLatin1String("Set: host, port")), qPrintable(hint));
 }
 
 void TestMainWindow::pastedPasswordIsRefusedAndNotKept_data()
 {
     QTest::addColumn<QString>("conninfo");
-    QTest::newRow("a keyword/value password is refused")
+    QTest::newRow("a keyword/value password moves to the password field")
         << QStringLiteral("host=pw.example.com password=%1 dbname=x").arg(QLatin1String(kSecret));
-    QTest::newRow("a password in the URI's user part is refused")
+    QTest::newRow("a password in the URI's user part moves to the password field")
         << QStringLiteral("postgresql://bob:%1@pw.example.com/x").arg(QLatin1String(kSecret));
-    QTest::newRow("a password as a URI parameter is refused")
+    QTest::newRow("a password as a URI parameter moves to the password field")
         << QStringLiteral("postgresql://pw.example.com/x?password=%1").arg(QLatin1String(kSecret));
 }
 
 void TestMainWindow::pastedPasswordIsRefusedAndNotKept()
 {
+    // A pasted DATABASE_URL: the password goes into the Password field (memory only), the rest
+    // fills the form, and the password is nowhere else: no other field, no hint, no settings.
     QFETCH(QString, conninfo);
     {
         MainWindow w;
@@ -267,17 +278,18 @@ void TestMainWindow::pastedPasswordIsRefusedAndNotKept()
         typeInto(child<QLineEdit>(&w, "host"), QStringLiteral("kept.example.com"));
         paste(w, conninfo);
         auto *hint = child<QLabel>(&w, "conninfoHint");
-        QVERIFY2(hint->text().contains(QLatin1String("password")), qPrintable(hint->text()));
-        QCOMPARE(child<QLineEdit>(&w, "conninfo")->property("state").toString(),
-            QStringLiteral("invalid"));
+        QVERIFY2(hint->text().contains(QLatin1String("now in the Password field")), qPrintable(hint->text()));
+        QCOMPARE(child<QLineEdit>(&w, "conninfo")->property("state").toString(), QStringLiteral("valid"));
         QVERIFY(!hint->text().contains(QLatin1String(kSecret)));
-        QVERIFY(hint->isVisible());
-        // Nothing was filled and nothing holds the secret.
-        QCOMPARE(child<QLineEdit>(&w, "host")->text(), QStringLiteral("kept.example.com"));
-        QCOMPARE(w.form()->password(), QString());
+        QCOMPARE(child<QLineEdit>(&w, "host")->text(), QStringLiteral("pw.example.com"));
+        QCOMPARE(child<QLineEdit>(&w, "dbname")->text(), QStringLiteral("x"));
+        QCOMPARE(w.form()->password(), QLatin1String(kSecret));
         const auto edits = w.findChildren<QLineEdit *>();
-        for (const QLineEdit *e : edits)
-            QVERIFY2(!e->text().contains(QLatin1String(kSecret)), qPrintable(e->objectName()));
+        for (const QLineEdit *e : edits) {
+            if (e->objectName() != QLatin1String("password"))
+                QVERIFY2(!e->text().contains(QLatin1String(kSecret)), qPrintable(e->objectName()));
+        }
+        QCOMPARE(child<QLineEdit>(&w, "password")->echoMode(), QLineEdit::Password);
         QVERIFY(!w.form()->endpoint().toConninfo().contains(QLatin1String(kSecret)));
         for (const QWidget *dialog : QApplication::topLevelWidgets())
             QVERIFY(dialog == &w || !dialog->isVisible() || !dialog->inherits("QDialog"));

@@ -187,8 +187,12 @@ void TestViews::bannerShowsTheVerdictInWordsAndState_data()
     QTest::newRow("alias fails with the host name") << "alias" << "failed" << "Failed: host name does not match" << true;
     QTest::newRow("unknown CA fails") << "unknown-ca" << "failed" << "Failed: the server's CA is not in your CA file" << true;
     QTest::newRow("expired certificate fails") << "expired" << "failed" << "Failed: a certificate has expired" << true;
-    QTest::newRow("plaintext accepted is ok with a warning") << "plaintext-accepted" << "warning" << "Encrypted and verified" << true;
-    QTest::newRow("missing sslinfo is ok with a warning") << "no-sslinfo" << "warning" << "Encrypted and verified" << true;
+    // The headline names the most important finding, not only this connection's safety.
+    QTest::newRow("plaintext accepted is ok with a warning that the headline names")
+        << "plaintext-accepted" << "warning"
+        << "Encrypted and verified, but the server also accepts unencrypted connections" << true;
+    // A missing optional extension changes nothing about safety: a note, the banner stays green.
+    QTest::newRow("missing sslinfo is ok, with a note") << "no-sslinfo" << "ok" << "Encrypted and verified" << true;
     QTest::newRow("ssl off fails") << "ssl-off" << "failed" << "Failed: the server does not offer TLS" << true;
 }
 
