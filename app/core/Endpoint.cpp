@@ -478,16 +478,28 @@ QString EndpointResolver::currentOsUser()
     return {};
 }
 
-std::optional<QString> EndpointResolver::secretKeywordIn(const QString &conninfo)
+namespace {
+
+// libpq's parse of a string that may hold a secret: the UTF-8 copy handed to libpq is wiped, and
+// libpq's error text (which may quote the secret) is dropped. Null when libpq cannot parse it.
+ConninfoPtr parseWiped(const QString &conninfo)
 {
-    if (const QString early = secretBeforeParsing(conninfo); !early.isEmpty())
-        return early;
     QByteArray utf8 = conninfo.toUtf8();
     char *err = nullptr;
     ConninfoPtr parsed(PQconninfoParse(utf8.constData(), &err));
     utf8.fill('\0');
     if (err)
         PQfreemem(err);
+    return parsed;
+}
+
+} // namespace
+
+std::optional<QString> EndpointResolver::secretKeywordIn(const QString &conninfo)
+{
+    if (const QString early = secretBeforeParsing(conninfo); !early.isEmpty())
+        return early;
+    const ConninfoPtr parsed = parseWiped(conninfo);
     if (!parsed)
         return std::nullopt;
     return secretAfterParsing(parsed.get());
@@ -495,12 +507,7 @@ std::optional<QString> EndpointResolver::secretKeywordIn(const QString &conninfo
 
 std::optional<EndpointResolver::SeparatedPassword> EndpointResolver::separatePassword(const QString &conninfo)
 {
-    QByteArray utf8 = conninfo.toUtf8();
-    char *err = nullptr;
-    ConninfoPtr parsed(PQconninfoParse(utf8.constData(), &err));
-    utf8.fill('\0');
-    if (err)
-        PQfreemem(err);
+    const ConninfoPtr parsed = parseWiped(conninfo);
     if (!parsed)
         return std::nullopt;
     SeparatedPassword out;
